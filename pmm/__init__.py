@@ -1,0 +1,27 @@
+"""pmm: performance measurement of customs administrations and similar public agencies.
+
+Declare KPIs and their framework in YAML, map raw administrative data to KPI values, and
+score maturity levels, weighted composites and benchmarks across member administrations.
+
+Example:
+    >>> import pmm
+    >>> cat = pmm.load_catalog("indicators/wco-pmm")
+    >>> [cat.name(d) for d in cat.children(cat.root)][:1]
+    ['Trade Facilitation and Economic Competitiveness']
+"""
+
+from pmm import errors
+from pmm.catalog import Catalog, json_schema, load_catalog
+from pmm.expr import parse_expression
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "errors",
+    # catalog
+    "Catalog",
+    "json_schema",
+    "load_catalog",
+    "parse_expression",
+]
