@@ -28,8 +28,21 @@ EPILOG = """examples:
 """
 
 
+def _options_parser() -> argparse.ArgumentParser:
+    """Options every subcommand accepts too (``pmm validate X -q`` as well as ``pmm -q validate X``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only errors")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``pmm`` command (subcommands register themselves here)."""
+    """The argument parser of the ``pmm`` command.
+
+    Every subcommand is added with ``parents=[common]`` so that ``--debug`` and ``--quiet`` work
+    after the subcommand name too.
+    """
+    common = _options_parser()
     parser = argparse.ArgumentParser(prog="pmm", description="Performance measurement of customs administrations.",
                                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"pmm {__version__}")
@@ -37,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("validate", help="check a catalog and print its tree",
+    p = sub.add_parser("validate", parents=[common], help="check a catalog and print its tree",
                        description="Load a catalog (YAML file, directory, or shipped name), report every "
                                    "problem with file:line, or print the framework tree.",
                        epilog="example:\n  pmm validate indicators/wco-pmm",
@@ -45,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("catalog", help="catalog file, directory, or shipped name (wco-pmm, rbm-example)")
     p.set_defaults(run=_validate)
 
-    p = sub.add_parser("schema", help="print or write the JSON Schema of catalog files",
+    p = sub.add_parser("schema", parents=[common], help="print or write the JSON Schema of catalog files",
                        epilog="example:\n  pmm schema -o indicators/pmm-catalog.schema.json",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-o", "--output", help="write to this file instead of standard output")

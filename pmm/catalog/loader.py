@@ -188,6 +188,12 @@ def _problem(err: dict, model: type[BaseModel], filename: str, marks: dict, base
     if kind == "missing":
         return Problem(f"missing required field {field!r}", where=_at(filename, marks, (*base, *loc[:-1])),
                        node=node_id, hint=f"add '{loc[-1]}:'", code="missing")
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        tag = (err.get("ctx") or {}).get("tag")
+        found_text = f"found {tag!r}" if tag else "found none"
+        return Problem(f"{field}: expected 'type' to be one of simple, ratio, derived, variation, reported; {found_text}",
+                       where=where, node=node_id, hint="e.g. definition: {type: ratio, numerator: ..., denominator: ...}",
+                       code="definition_type")
     found = err.get("input")
     shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
     msg = msg.removeprefix("Value error, ")

@@ -121,14 +121,14 @@ def _inherit_source(data: Any, keys: tuple[str, ...]) -> Any:
 class SimpleDefinition(Measure):
     """``type: simple`` — one measure, optionally multiplied by ``scale``."""
 
-    type: Literal["simple"] = "simple"
+    type: Literal["simple"]
     scale: float = Field(1.0, description="Factor applied to the result (100 for a percentage share).")
 
 
 class RatioDefinition(_Model):
     """``type: ratio`` — numerator / denominator × scale (no value when the denominator is 0)."""
 
-    type: Literal["ratio"] = "ratio"
+    type: Literal["ratio"]
     source: str | None = Field(None, description="Default source of both measures.")
     numerator: Measure
     denominator: Measure
@@ -140,7 +140,7 @@ class RatioDefinition(_Model):
 class DerivedDefinition(_Model):
     """``type: derived`` — arithmetic ``expr`` over named measures."""
 
-    type: Literal["derived"] = "derived"
+    type: Literal["derived"]
     source: str | None = Field(None, description="Default source of the measures.")
     measures: dict[str, Measure] = Field(min_length=1)
     expr: str = Field(description="Arithmetic over the measure names, e.g. 'collected / target * 100'.")
@@ -156,7 +156,7 @@ class VariationDefinition(_Model):
     is ``insufficient_data`` when that value is missing or zero.
     """
 
-    type: Literal["variation"] = "variation"
+    type: Literal["variation"]
     source: str | None = None
     measure: Measure
     lag: int = Field(1, ge=1, description="How many periods back the comparison period is.")
@@ -168,7 +168,7 @@ class VariationDefinition(_Model):
 class ReportedDefinition(_Model):
     """``type: reported`` — the member reports the value (self-assessment, questionnaire)."""
 
-    type: Literal["reported"] = "reported"
+    type: Literal["reported"]
     question: str = Field("", description="The question asked of the member, if any.")
 
 
@@ -246,7 +246,7 @@ class Kpi(_Node):
     band: tuple[float, float] | None = Field(None, description="Target band [low, high] for direction 'target'.")
     baseline: float | None = None
     goalposts: Goalposts | None = None
-    definition: Definition = Field(default_factory=ReportedDefinition)
+    definition: Definition = Field(default_factory=lambda: ReportedDefinition(type="reported"))
     maturity: Maturity | None = None
     normalise: dict[str, Any] | None = Field(None, description="Normalisation override for this KPI.")
     disclosure: Disclosure = "public"

@@ -24,6 +24,11 @@ SCHEMA_PATH = "indicators/pmm-catalog.schema.json"
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one catalog YAML file."""
     schema = CatalogFile.model_json_schema(by_alias=True)
+    kpi = schema["$defs"]["Kpi"]["properties"]
+    kpi["definition"] = {  # the model also accepts the shorthand `definition: reported`
+        "anyOf": [kpi["definition"], {"const": "reported"}],
+        "description": "How the value is obtained: computed from sources, or 'reported' by the member.",
+    }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "pmm catalog file"
     schema["description"] = (

@@ -61,7 +61,7 @@ def catalog_from_table(table: pd.DataFrame, *, framework_name: str | None = None
         raise CatalogError(problems)
     root_row = roots.iloc[0]
     root_id = str(root_row["iCode"])
-    groups, kpis = [], []
+    groups, kpis, broken = [], [], []
     for idx, row in rows.iterrows():
         where = f"table row {idx}"
         code = str(row["iCode"])
@@ -73,8 +73,9 @@ def catalog_from_table(table: pd.DataFrame, *, framework_name: str | None = None
             if row["Type"] == "Indicator":
                 direction = {1: "higher", -1: "lower"}.get(_number(row["Direction"]))
                 if direction is None:
-                    problems.append(Problem(f"Direction must be 1 or -1, found {row['Direction']!r}", where=where,
+                    problems.append(Problem(f"Direction must be 1 or -1, found {_fmt(row['Direction'])}", where=where,
                                             node=code, code="direction"))
+                    broken.append((code, common["parent"], where))
                     continue
                 target = row.get("Target")
                 kpis.append(Kpi(**common, unit=_text(row, "Unit") or "score", direction=direction,
@@ -82,17 +83,21 @@ def catalog_from_table(table: pd.DataFrame, *, framework_name: str | None = None
             else:
                 groups.append(Group(**common))
         except ValidationError as exc:
+            broken.append((code, common["parent"], where))
             for err in exc.errors():
                 problems.append(Problem(f"{'.'.join(map(str, err['loc']))}: {err['msg']}", where=where, node=code,
                                         code=err["type"]))
     framework = Framework(id=root_id, name=framework_name or _text(root_row, "iName") or root_id)
+    try:
+        catalog = Catalog(framework, {}, groups, kpis, _broken=broken)
+    except CatalogError as exc:
+        raise CatalogError([*problems, *exc.problems]) from None
     if problems:
         raise CatalogError(problems)
-    catalog = Catalog(framework, {}, groups, kpis)
     for idx, row in rows.iterrows():
         expected = catalog.level(str(row["iCode"]))
         if _number(row["Level"]) != expected:
-            problems.append(Problem(f"Level is {row['Level']!r} but the tree puts {row['iCode']!r} at level {expected}",
+            problems.append(Problem(f"Level is {_fmt(row['Level'])} but the tree puts {row['iCode']!r} at level {expected}",
                                     where=f"table row {idx}", node=str(row["iCode"]),
                                     hint="KPIs are level 1; a group is one above its highest child", code="level"))
     if problems:
@@ -130,6 +135,11 @@ def catalog_to_table(catalog: Catalog) -> pd.DataFrame:
 def _text(row: Any, column: str) -> str:
     value = row.get(column) if hasattr(row, "get") else None
     return "" if _missing(value) else str(value)
+
+
+def _fmt(value: Any) -> str:
+    number = _number(value)
+    return repr(value) if number is None else f"{number:g}"
 
 
 def _number(value: Any) -> float | None:

@@ -91,8 +91,11 @@ def _convert(node: yaml.Node, path: Path_, loader: yaml.SafeLoader, filename: st
     return _scalar(node, loader, filename)
 
 
+_PLAIN_SCALARS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
 def _scalar(node: yaml.ScalarNode, loader: yaml.SafeLoader, filename: str) -> Any:
-    if node.tag not in loader.yaml_constructors or node.tag is None:
+    if node.tag not in _PLAIN_SCALARS:
         raise _bad_tag(node, filename)
     try:
         return loader.construct_object(node, deep=True)
