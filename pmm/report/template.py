@@ -1,0 +1,136 @@
+"""The self-assessment input form: one Excel sheet with a row per KPI (``pmm template``).
+
+Members fill in the value and status of each KPI; :func:`pmm.read_values` reads the filled forms
+back into the KPI-values table; both follow :mod:`pmm.report.form_layout`.
+
+Example:
+    >>> import pmm, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "form.xlsx"
+    >>> pmm.write_template(pmm.load_catalog("rbm-example"), path, member="AAA", period=2024)
+    PosixPath('...form.xlsx')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pmm.catalog import DISCLOSURE_ORDER, Catalog
+from pmm.errors import PmmError
+from pmm.report.describe import describe_definition
+from pmm.report.form_layout import (
+    ANSWER_SEPARATOR,
+    COLUMNS,
+    FORM_SHEET,
+    FORM_TITLE,
+    HEADER_ROW,
+    MEMBER_CELL,
+    PERIOD_CELL,
+    STATUS_LABELS,
+    column_letter,
+)
+
+__all__ = ["write_template"]
+
+_MAX_INLINE_LIST = 250  # Excel limits an inline validation list to 255 characters
+
+
+def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: str = "", period: int | str = "",
+                   disclosure: str = "confidential", force: bool = True) -> Path:
+    """Write the self-assessment form of ``catalog`` to an ``.xlsx`` file.
+
+    One sheet: the catalog, member and period cells at the top, then a row per KPI with id, name,
+    unit, definition (the question for reported KPIs), the allowed answers of categorical KPIs, a
+    value input cell validated as a decimal or against the answer list, and a status drop-down
+    (reported / not applicable / not available).
+
+    Args:
+        catalog: the framework whose KPIs the form asks for.
+        path: the ``.xlsx`` file to write.
+        member: pre-filled member code (left empty for the member to fill in).
+        period: pre-filled period (e.g. ``2024``).
+        disclosure: only KPIs at or below this disclosure level are asked for.
+        force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> import pmm, tempfile, pathlib
+        >>> out = pmm.write_template(pmm.load_catalog("rbm-example"), pathlib.Path(tempfile.mkdtemp()) / "f.xlsx")
+        >>> out.suffix
+        '.xlsx'
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from pmm.report.xlstyle import INPUT_FILL, set_widths, style_header
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise PmmError(f"the form must be an .xlsx file, found {path.name!r}; hint: use a name like form.xlsx")
+    if path.exists() and not force:
+        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    if disclosure not in DISCLOSURE_ORDER:
+        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
+    allowed = DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1]
+    kpis = [k for k in catalog.kpis if k.disclosure in allowed]
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = FORM_SHEET
+    ws["A1"] = FORM_TITLE
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"], ws["B2"] = "Catalog", f"{catalog.framework.name} [{catalog.root}] version {catalog.framework.version}"
+    ws["C2"] = f"hash {catalog.hash[:12]}"
+    for cell, label, value in ((MEMBER_CELL, "Member", member), (PERIOD_CELL, "Period", period)):
+        ws[f"A{cell[1:]}"] = label
+        ws[f"A{cell[1:]}"].font = Font(bold=True)
+        ws[cell] = value if value != "" else None
+        ws[cell].fill = INPUT_FILL
+    ws["A5"] = ("Fill in the yellow cells: the member code, the period, and for each KPI a value and its status "
+                "(reported / not applicable / not available).")
+    style_header(ws, HEADER_ROW, list(COLUMNS.values()))
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    set_widths(ws, [22, 40, 10, 60, 28, 14, 16])
+
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUS_LABELS) + '"', allow_blank=True,
+                                 showErrorMessage=True, error="Choose reported, not applicable or not available.")
+    number = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                            allow_blank=True, showErrorMessage=True, error="Enter a number.")
+    for validation in (status_list, number):
+        ws.add_data_validation(validation)
+    lists_sheet = None
+    for row, kpi in enumerate(kpis, start=HEADER_ROW + 1):
+        answers = list(kpi.maturity.answers) if kpi.categorical else []
+        values = {"kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "definition": describe_definition(kpi),
+                  "answers": ANSWER_SEPARATOR.join(answers)}
+        for key, value in values.items():
+            cell = ws[f"{column_letter(key)}{row}"]
+            cell.value = value
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        value_cell, status_cell = f"{column_letter('value')}{row}", f"{column_letter('status')}{row}"
+        ws[value_cell].fill = ws[status_cell].fill = INPUT_FILL
+        status_list.add(status_cell)
+        if not answers:
+            number.add(value_cell)
+            continue
+        inline = ",".join(answers)
+        if len(inline) <= _MAX_INLINE_LIST and not any("," in a or '"' in a for a in answers):
+            formula = f'"{inline}"'
+        else:  # long or comma-holding answer lists go to a hidden sheet
+            lists_sheet = lists_sheet or wb.create_sheet("lists")
+            lists_sheet.sheet_state = "hidden"
+            column = lists_sheet.max_column + (1 if lists_sheet["A1"].value is not None else 0)
+            letter = lists_sheet.cell(row=1, column=column).column_letter
+            for i, answer in enumerate(answers, start=1):
+                lists_sheet.cell(row=i, column=column, value=answer)
+            formula = f"lists!${letter}$1:${letter}${len(answers)}"
+        answer_list = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                     error="Choose one of the allowed answers.")
+        ws.add_data_validation(answer_list)
+        answer_list.add(value_cell)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
