@@ -13,6 +13,9 @@ Example:
 from pmm import errors
 from pmm.catalog import Catalog, json_schema, load_catalog
 from pmm.expr import parse_expression
+# outputs: forms, report, workbook, plots
+from pmm.report.read_values import read_values
+from pmm.report.template import write_template
 
 __version__ = "0.1.0"
 
@@ -24,4 +27,7 @@ __all__ = [
     "json_schema",
     "load_catalog",
     "parse_expression",
+    # outputs: forms, report, workbook, plots
+    "read_values",
+    "write_template",
 ]
