@@ -1,0 +1,366 @@
+"""The HTML scorecard report: one self-contained offline file rendered from jinja2 templates.
+
+Sections: an overview (sortable ranking of the index and each dimension, a maturity heatmap,
+KPI coverage, the peer groups), one scorecard per member (radar against the peer median, KPI
+table, strengths and weaknesses, trend), and the methodology (method, weights, thresholds,
+catalog version and hash, provenance, row accounting, the catalog's notice). KPIs above the
+chosen disclosure level are left out of the file entirely.
+
+Example:
+    >>> import pmm, tempfile, pathlib
+    >>> card = pmm.demo_scorecard(members=4)
+    >>> path = pmm.write_report(card, pathlib.Path(tempfile.mkdtemp()) / "report.html")
+    >>> "<svg" in path.read_text(encoding="utf-8")
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pmm import __version__
+from pmm.catalog import DISCLOSURE_ORDER
+from pmm.errors import PmmError
+from pmm.report.describe import describe_definition, describe_thresholds
+from pmm.report.plots import LEVEL_HEX, dimension_ids, peer_members
+
+__all__ = ["write_report", "render_report", "visible_kpis"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def visible_kpis(catalog: Any, disclosure: str) -> list[str]:
+    """Ids of the KPIs at or below a disclosure level (``public`` < ``wco`` < ``restricted`` < ``confidential``).
+
+    Example:
+        >>> import pmm
+        >>> cat = pmm.load_catalog("wco-pmm")
+        >>> len(visible_kpis(cat, "public")) < len(visible_kpis(cat, "confidential")) == len(cat.kpis)
+        True
+    """
+    if disclosure not in DISCLOSURE_ORDER:
+        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
+    allowed = set(DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1])
+    return [k.id for k in catalog.kpis if k.disclosure in allowed]
+
+
+def fmt(x: Any, digits: int = 1) -> str:
+    """A number for display: ``–`` when missing, thousands separators, ``digits`` decimals."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "–"
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if x.is_integer() and abs(x) >= 10:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits if abs(x) >= 1 else digits + 1}f}"
+
+
+def _signed(x: Any, digits: int = 1) -> str:
+    text = fmt(x, digits)
+    return text if text == "–" or text.startswith("-") or float(x) == 0 else "+" + text
+
+
+@dataclass
+class _Context:
+    """Everything the template shows; built once from the Scorecard."""
+
+    card: Any
+    period: Any
+    peers: str | None
+    disclosure: str
+    min_group_size: int
+    accounting: pd.DataFrame | None
+    title: str
+    kpis: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        cat = self.card.catalog
+        self.kpis = visible_kpis(cat, self.disclosure)
+        self.dims = dimension_ids(self.card)
+        self.levels_named = list(cat.framework.levels)
+        scores = self.card.scores
+        self.now = scores[scores["period"] == self.period]
+        members = self.card.members
+        self.member_ids = sorted(scores["member"].unique().tolist(), key=str)
+        self.names = dict(zip(members["member"], members["name"])) if members is not None and "name" in members else {}
+        periods = list(self.card.periods)
+        i = periods.index(self.period)
+        self.previous = periods[i - 1] if i > 0 else None
+        self.bench = self._benchmark()
+
+    def _benchmark(self) -> pd.DataFrame:
+        kw: dict[str, Any] = {"min_group_size": self.min_group_size}
+        if self.disclosure != "confidential":
+            kw["disclosure"] = self.disclosure
+        b = self.card.benchmark(by=self.peers, **kw)
+        return b[(b["period"] == self.period)].set_index(["member", "node"])
+
+    # -- overview ----------------------------------------------------------------------------
+    def ranking(self) -> list[dict[str, Any]]:
+        root = self.card.catalog.root
+        table = self.now.set_index(["member", "node"])
+        rows = []
+        for m in self.member_ids:
+            idx = table.loc[(m, root)] if (m, root) in table.index else None
+            cells = []
+            for d in self.dims:
+                r = table.loc[(m, d)] if (m, d) in table.index else None
+                cells.append(self._cell(r))
+            rows.append({"member": m, "name": self.names.get(m, m), "anchor": _anchor(m), "index": self._cell(idx),
+                         "dims": cells,
+                         "rank": _int(idx["rank"]) if idx is not None else None,
+                         "coverage": fmt(100 * idx["coverage"], 0) + " %" if idx is not None else "–"})
+        return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, str(r["member"])))
+
+    def _cell(self, row: Any) -> dict[str, Any]:
+        if row is None or pd.isna(row["score"]):
+            return {"score": "–", "sort": "", "level": None, "label": "insufficient data"}
+        level = _int(row["maturity"])
+        return {"score": fmt(row["score"]), "sort": f"{float(row['score']):.6f}", "level": level,
+                "label": row["maturity_label"] if isinstance(row["maturity_label"], str) else ""}
+
+    def coverage(self) -> list[dict[str, Any]]:
+        lv = self.card.levels
+        lv = lv[(lv["period"] == self.period) & lv["kpi"].isin(self.kpis)]
+        status = lv.set_index(["kpi", "member"])["status"].to_dict()
+        rows = []
+        for k in self.kpis:
+            cells = [status.get((k, m), "missing") for m in self.member_ids]
+            rows.append({"id": k, "name": self.card.catalog.name(k), "cells": cells,
+                         "n": sum(c == "ok" for c in cells)})
+        return rows
+
+    def peer_groups(self) -> list[dict[str, Any]]:
+        members = self.card.members
+        if self.peers is None or members is None:
+            return [{"group": "all members", "members": [self._label(m) for m in self.member_ids],
+                     "n": len(self.member_ids), "small": len(self.member_ids) < self.min_group_size}]
+        out = []
+        for group, sub in members[members["member"].isin(self.member_ids)].groupby(self.peers, sort=True):
+            out.append({"group": group, "members": [self._label(m) for m in sub["member"]], "n": len(sub),
+                        "small": len(sub) < self.min_group_size})
+        return out
+
+    def _label(self, m: str) -> str:
+        name = self.names.get(m)
+        return f"{name} ({m})" if name and name != m else str(m)
+
+    # -- member pages ------------------------------------------------------------------------
+    def member_page(self, m: str) -> dict[str, Any]:
+        from pmm.report.plots import radar, trend
+        from pmm.report.svg import figure_svg
+
+        cat = self.card.catalog
+        lv = self.card.levels
+        lv = lv[(lv["member"] == m) & lv["kpi"].isin(self.kpis)]
+        now = lv[lv["period"] == self.period].set_index("kpi")
+        before = lv[lv["period"] == self.previous].set_index("kpi") if self.previous is not None else None
+        rows = []
+        for k in self.kpis:
+            spec = cat.kpi(k)
+            r = now.loc[k] if k in now.index else None
+            b = self.bench.loc[(m, k)] if (m, k) in self.bench.index else None
+            p = before.loc[k] if before is not None and k in before.index else None
+            value = r["value"] if r is not None else None
+            level = _int(r["level"]) if r is not None else None
+            suppressed = b is not None and bool(b["suppressed"])
+            pct = None if b is None or suppressed else b["percentile"]
+            change = "–"
+            if p is not None and r is not None and not spec.categorical and _num(value) and _num(p["value"]):
+                change = _signed(float(value) - float(p["value"]))
+            level_change = None
+            if p is not None and level is not None and _int(p["level"]) is not None:
+                level_change = level - _int(p["level"])
+            rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
+                         "value": fmt(value), "level": level, "status": r["status"] if r is not None else "missing",
+                         "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
+                         "percentile": "suppressed" if suppressed else fmt(pct, 0),
+                         "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
+                         "change": change, "level_change": level_change,
+                         "score": r["score"] if r is not None else None})
+        scored = [row for row in rows if row["level"] is not None]
+        ranked = sorted(scored, key=lambda row: (row["level"], _float(row["score"])), reverse=True)
+        index = self.now[(self.now["member"] == m) & (self.now["node"] == cat.root)]
+        head = self._cell(index.iloc[0] if len(index) else None)
+        group = peer_members(self.card, m, self.peers)
+        safe = _anchor(m)
+        return {"member": m, "name": self.names.get(m, m), "anchor": safe, "kpis": rows,
+                "index": head, "rank": _int(index["rank"].iloc[0]) if len(index) else None,
+                "attributes": self._attributes(m), "peers_n": len(group),
+                "strengths": ranked[:3], "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
+                "radar": figure_svg(radar(self.card, m, period=self.period, peers=self.peers).figure, f"r-{safe}",
+                                    f"Radar chart of the dimension scores of {m} against the peer median"),
+                "trend": figure_svg(trend(self.card, m).figure, f"t-{safe}", f"Scores of {m} over the periods")
+                if len(self.card.periods) > 1 else ""}
+
+    def _attributes(self, m: str) -> list[tuple[str, str]]:
+        members = self.card.members
+        if members is None:
+            return []
+        row = members[members["member"] == m]
+        if row.empty:
+            return []
+        return [(c.replace("_", " "), str(v)) for c, v in row.iloc[0].items() if c not in ("member", "name")]
+
+    # -- methodology -------------------------------------------------------------------------
+    def method_text(self) -> str:
+        method = self.card.method
+        data = method.model_dump(mode="json") if hasattr(method, "model_dump") else method
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+    def weights(self) -> list[dict[str, Any]]:
+        cat = self.card.catalog
+        hidden = set(cat.kpi_ids) - set(self.kpis)
+        w = self.card.weights
+        w = w[~w["node"].isin(hidden)]
+        order = {n: i for i, n in enumerate(cat.walk())}
+        w = w.assign(_o=w["node"].map(order)).sort_values("_o")
+        return [{"node": r.node, "name": cat.name(r.node), "kind": cat.kind(r.node),
+                 "depth": len(cat.ancestors(r.node)), "parent": "" if pd.isna(r.parent) else r.parent,
+                 "weight": fmt(r.weight, 2), "effective": fmt(100 * r.effective_weight, 2) + " %"}
+                for r in w.itertuples()]
+
+    def thresholds(self) -> list[dict[str, Any]]:
+        cat = self.card.catalog
+        return [{"id": k, "name": cat.name(k), "unit": cat.kpi(k).unit, "direction": cat.kpi(k).direction,
+                 "definition": describe_definition(cat.kpi(k)), "rule": describe_thresholds(cat.kpi(k)),
+                 "disclosure": cat.kpi(k).disclosure} for k in self.kpis]
+
+    def provenance(self) -> list[tuple[str, str]]:
+        hidden = set(self.card.catalog.kpi_ids) - set(self.kpis)
+        out = []
+        for key, value in (self.card.provenance or {}).items():
+            if key == "method":
+                continue
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if k not in hidden}
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            if not any(h in text for h in hidden):
+                out.append((str(key).replace("_", " "), text))
+        return out
+
+    def accounting_table(self) -> tuple[list[str], list[list[str]]]:
+        if self.accounting is None or len(self.accounting) == 0:
+            return [], []
+        table = self.accounting
+        return [str(c) for c in table.columns], [[fmt(v, 0) if not isinstance(v, str) else v for v in row]
+                                                 for row in table.itertuples(index=False)]
+
+
+def _int(x: Any) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def _anchor(member: Any) -> str:
+    return "member-" + "".join(ch if ch.isalnum() else "-" for ch in str(member))
+
+
+def _num(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isnan(float(x))
+
+
+def _float(x: Any) -> float:
+    return float(x) if _num(x) else -math.inf
+
+
+def _sort(x: Any) -> str:
+    return f"{float(x):.9f}" if _num(x) else ("" if x is None or (isinstance(x, float)) else str(x))
+
+
+def render_report(card: Any, *, period: Any = None, peers: str | None = None, disclosure: str = "confidential",
+                  min_group_size: int = 3, accounting: pd.DataFrame | None = None, title: str | None = None,
+                  progress: Any = None) -> str:
+    """The HTML report of a Scorecard as a string (see :func:`write_report`).
+
+    Example:
+        >>> import pmm
+        >>> html = pmm.render_report(pmm.demo_scorecard(members=4), disclosure="public")
+        >>> html.startswith("<!DOCTYPE html>")
+        True
+    """
+    import jinja2
+
+    periods = list(card.periods)
+    if period is None:
+        period = periods[-1]
+    elif period not in periods:
+        raise PmmError(f"unknown period {period!r}; expected one of {', '.join(map(str, periods))}")
+    if peers is not None:
+        peer_members(card, card.scores["member"].iloc[0], peers)  # raises with a hint when unknown
+    cat = card.catalog
+    ctx = _Context(card, period, peers, disclosure, min_group_size, accounting,
+                   title or f"{cat.framework.name}: scorecard {period}")
+    member_ids = ctx.member_ids
+    pages = []
+    for m in member_ids:
+        pages.append(ctx.member_page(m))
+        if progress is not None:
+            progress()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template("report.html.j2")
+    return template.render(
+        title=ctx.title, cat=cat, framework=cat.framework, period=period, previous=ctx.previous,
+        periods=periods, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
+        dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
+        coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
+        weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
+        accounting=ctx.accounting_table(), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        level_labels=ctx.levels_named, level_colours=LEVEL_HEX,
+        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        svg_markup=_markup)
+
+
+def _markup(svg: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(svg)
+
+
+def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
+                 disclosure: str = "confidential", min_group_size: int = 3, accounting: pd.DataFrame | None = None,
+                 title: str | None = None, force: bool = True, progress: Any = None) -> Path:
+    """Write the HTML scorecard report of ``card`` to one self-contained file.
+
+    Args:
+        card: the Scorecard.
+        path: the ``.html`` file to write.
+        period: the period reported (default: the latest; the previous one gives the changes).
+        peers: a column of ``card.members`` (``region``, ``income_group`` …) forming the peer groups
+            of the percentiles and the radar's median (default: all members form one group).
+        disclosure: the most closed level shown (``public``, ``wco``, ``restricted``,
+            ``confidential``); KPIs above it are left out of the file entirely.
+        min_group_size: peer statistics over smaller groups are suppressed.
+        accounting: the row accounting of the mapping (``MappingResult.accounting``), shown in
+            the methodology.
+        title: the page title (default: the framework name and period).
+        force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
+        progress: a callable called once per member page (for progress bars).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> import pmm, tempfile, pathlib
+        >>> out = pmm.write_report(pmm.demo_scorecard(members=4), pathlib.Path(tempfile.mkdtemp()) / "r.html",
+        ...                        disclosure="public")
+        >>> out.stat().st_size > 10_000
+        True
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    html = render_report(card, period=period, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
+                         accounting=accounting, title=title, progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,337 @@
+"""Matplotlib plots of a Scorecard; each function returns the Axes so that users can restyle and save.
+
+Also available as ``pmm.plot.<name>(card, …)`` and ``card.plot.<name>(…)``.
+
+Example:
+    >>> import pmm
+    >>> card = pmm.demo_scorecard(members=6)
+    >>> ax = pmm.plot.ranking(card)
+    >>> ax.get_xlabel()
+    'score'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pmm.errors import PmmError, did_you_mean
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["radar", "ranking", "maturity_heatmap", "trend", "distribution", "ScorecardPlots", "dimension_ids",
+           "peer_members", "LEVEL_HEX"]
+
+#: Maturity level → colour (red … green), shared with the HTML report and the Excel workbook.
+LEVEL_HEX: dict[int, str] = {1: "#d7301f", 2: "#fc8d59", 3: "#fee08b", 4: "#91cf60", 5: "#1a9850"}
+MEMBER_COLOUR, PEER_COLOUR = "#1f5fa8", "#8c8c8c"
+
+
+def _pyplot():
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "svg", "pdf") and not _interactive():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _interactive() -> bool:
+    import sys
+
+    return "ipykernel" in sys.modules or hasattr(sys, "ps1")
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float], **subplot_kw: Any) -> Axes:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=figsize, subplot_kw=subplot_kw or None)
+    return ax
+
+
+def _period(card: Any, period: Any) -> Any:
+    periods = list(card.periods)
+    if period is None:
+        return periods[-1]
+    if period not in periods:
+        raise PmmError(f"unknown period {period!r}; hint: {did_you_mean(str(period), map(str, periods))}")
+    return period
+
+
+def _member(card: Any, member: str) -> str:
+    known = card.scores["member"].unique().tolist()
+    if member not in known:
+        raise PmmError(f"unknown member {member!r}; hint: {did_you_mean(str(member), map(str, known))}")
+    return member
+
+
+def dimension_ids(card: Any) -> list[str]:
+    """The ids of the root's children (the dimensions), in catalog order.
+
+    Example:
+        >>> import pmm
+        >>> dimension_ids(pmm.demo_scorecard(members=4))[:2]
+        ['tf', 'rc']
+    """
+    return list(card.catalog.children(card.catalog.root))
+
+
+def peer_members(card: Any, member: str, peers: str | None) -> list[str]:
+    """The members in the same peer group as ``member`` (all members when ``peers`` is ``None``).
+
+    Args:
+        card: a Scorecard.
+        member: the member whose group is wanted.
+        peers: a column of ``card.members`` (``region``, ``income_group`` …) or ``None``.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=6)
+        >>> len(peer_members(card, card.members["member"][0], None))
+        6
+    """
+    everyone = card.scores["member"].unique().tolist()
+    if peers is None:
+        return everyone
+    table = card.members
+    if table is None or peers not in table.columns:
+        columns = [] if table is None else [c for c in table.columns if c != "member"]
+        raise PmmError(f"no member attribute {peers!r} to form peer groups; hint: {did_you_mean(peers, columns)}"
+                       if columns else f"no member attributes to form peer groups by {peers!r}; "
+                                       "hint: pass members= (a table with member, region …) to pmm.score")
+    group = table.loc[table["member"] == member, peers]
+    if group.empty:
+        return [member]
+    return table.loc[table[peers] == group.iloc[0], "member"].tolist()
+
+
+def _node_scores(card: Any, period: Any, nodes: Sequence[str]) -> pd.DataFrame:
+    s = card.scores
+    s = s[(s["period"] == period) & s["node"].isin(nodes)]
+    return s.pivot_table(index="member", columns="node", values="score", aggfunc="first").reindex(columns=nodes)
+
+
+def radar(card: Any, member: str, *, period: Any = None, peers: str | None = None,
+          nodes: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Radar (spider) chart of a member's dimension scores against the median of its peers.
+
+    Args:
+        card: a Scorecard.
+        member: the member drawn.
+        period: the period (default: the latest).
+        peers: a column of ``card.members`` forming the peer group (default: all members).
+        nodes: the nodes on the axes (default: the dimensions).
+        ax: a polar Axes to draw into (default: a new figure).
+
+    Returns:
+        The polar Axes.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=6)
+        >>> ax = pmm.plot.radar(card, card.members["member"][0])
+        >>> ax.name
+        'polar'
+    """
+    period, member = _period(card, period), _member(card, member)
+    nodes = list(nodes or dimension_ids(card))
+    table = _node_scores(card, period, nodes)
+    own = table.loc[member].to_numpy(dtype=float)
+    group = peer_members(card, member, peers)
+    median = table.loc[table.index.isin(group)].median().to_numpy(dtype=float)
+    ax = _axes(ax, (4.2, 4.2), projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    angles = np.linspace(0, 2 * np.pi, len(nodes), endpoint=False)
+    closed = np.append(angles, angles[0])
+    label = f"peer median ({peers}, n={len(group)})" if peers else f"median of all (n={len(group)})"
+    ax.plot(closed, np.append(median, median[0]), color=PEER_COLOUR, linestyle="--", linewidth=1.5, label=label)
+    ax.plot(closed, np.append(own, own[0]), color=MEMBER_COLOUR, linewidth=2, label=member)
+    ax.fill(closed, np.append(own, own[0]), color=MEMBER_COLOUR, alpha=0.15)
+    ax.set_xticks(angles)
+    ax.set_xticklabels([_short(card.catalog.name(n)) for n in nodes], fontsize=8)
+    top = np.nanmax(np.concatenate([own, median, [100.0]])) if np.isfinite(own).any() else 100.0
+    ax.set_ylim(0, top)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title(f"{member}, {period}", fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, frameon=False, ncol=1)
+    return ax
+
+
+def _short(name: str, width: int = 22) -> str:
+    """Wrap a long node name on two lines for axis labels."""
+    if len(name) <= width:
+        return name
+    cut = name.rfind(" ", 0, width)
+    cut = cut if cut > 0 else width
+    rest = name[cut:].strip()
+    return name[:cut] + "\n" + (rest if len(rest) <= width else rest[: width - 1] + "…")
+
+
+def ranking(card: Any, node: str | None = None, *, period: Any = None, highlight: str | None = None,
+            ax: Axes | None = None) -> Axes:
+    """Horizontal bars of every member's score on one node (default: the overall index), best on top.
+
+    Example:
+        >>> import pmm
+        >>> ax = pmm.plot.ranking(pmm.demo_scorecard(members=5))
+        >>> len(ax.patches)
+        5
+    """
+    period = _period(card, period)
+    node = node or card.catalog.root
+    card.catalog.name(node)  # raises with a hint when unknown
+    s = card.scores
+    s = s[(s["period"] == period) & (s["node"] == node)].dropna(subset=["score"]).sort_values("score")
+    ax = _axes(ax, (6, max(2.0, 0.28 * len(s) + 0.8)))
+    colours = [MEMBER_COLOUR if m == highlight else LEVEL_HEX.get(_int(lv), PEER_COLOUR)
+               for m, lv in zip(s["member"], s["maturity"])]
+    ax.barh(s["member"].astype(str), s["score"], color=colours, edgecolor="#555555", linewidth=0.4)
+    ax.set_xlabel("score")
+    ax.set_title(f"{card.catalog.name(node)}, {period}", fontsize=10)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _int(x: Any) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)
+
+
+def maturity_heatmap(card: Any, *, period: Any = None, nodes: Sequence[str] | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Heatmap of maturity levels: members (rows) × nodes (columns, default the dimensions).
+
+    Example:
+        >>> import pmm
+        >>> ax = pmm.plot.maturity_heatmap(pmm.demo_scorecard(members=5))
+        >>> len(ax.get_yticklabels())
+        5
+    """
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    period = _period(card, period)
+    nodes = list(nodes or dimension_ids(card))
+    s = card.scores
+    s = s[(s["period"] == period) & s["node"].isin(nodes)]
+    table = s.pivot_table(index="member", columns="node", values="maturity", aggfunc="first").reindex(columns=nodes)
+    n_levels = len(card.catalog.framework.levels)
+    cmap = ListedColormap([LEVEL_HEX.get(i, "#cccccc") for i in range(1, n_levels + 1)])
+    cmap.set_bad("#eeeeee")
+    ax = _axes(ax, (1.2 + 1.1 * len(nodes), 0.8 + 0.3 * len(table)))
+    data = np.ma.masked_invalid(table.to_numpy(dtype=float))
+    ax.imshow(data, cmap=cmap, norm=BoundaryNorm(np.arange(0.5, n_levels + 1), n_levels), aspect="auto")
+    for (i, j), level in np.ndenumerate(table.to_numpy(dtype=float)):
+        ax.text(j, i, "–" if np.isnan(level) else f"{level:.0f}", ha="center", va="center", fontsize=7)
+    ax.set_xticks(range(len(nodes)), [_short(card.catalog.name(n), 16) for n in nodes], fontsize=7)
+    ax.set_yticks(range(len(table)), table.index.astype(str), fontsize=7)
+    ax.set_title(f"Maturity level, {period}", fontsize=10)
+    return ax
+
+
+def trend(card: Any, member: str, *, nodes: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Score of a member over the periods: the overall index and each dimension.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=4)
+        >>> ax = pmm.plot.trend(card, card.members["member"][0])
+        >>> len(ax.get_lines())
+        5
+    """
+    member = _member(card, member)
+    nodes = list(nodes or [card.catalog.root, *dimension_ids(card)])
+    s = card.scores
+    s = s[(s["member"] == member) & s["node"].isin(nodes)]
+    ax = _axes(ax, (4.8, 2.8))
+    for node in nodes:
+        line = s[s["node"] == node].sort_values("period")
+        is_root = node == card.catalog.root
+        ax.plot(line["period"].astype(str), line["score"], marker="o", linewidth=2.5 if is_root else 1.2,
+                color="#222222" if is_root else None, label=_short(card.catalog.name(node), 28).replace("\n", " "))
+    ax.set_ylabel("score")
+    ax.set_title(f"{member}: scores over time", fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=6, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return ax
+
+
+def distribution(card: Any, kpi: str, *, member: str | None = None, period: Any = None,
+                 ax: Axes | None = None) -> Axes:
+    """Distribution of one KPI's values across members, with one member highlighted.
+
+    Numeric KPIs are drawn as sorted dots with the median line; categorical KPIs as the count
+    of each answer.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=6)
+        >>> ax = pmm.plot.distribution(card, card.catalog.kpi_ids[0], member=card.members["member"][0])
+        >>> ax.get_title().startswith(card.catalog.name(card.catalog.kpi_ids[0]))
+        True
+    """
+    period = _period(card, period)
+    spec = card.catalog.kpi(kpi)
+    lv = card.levels
+    lv = lv[(lv["period"] == period) & (lv["kpi"] == kpi) & lv["value"].notna()]
+    ax = _axes(ax, (5, 3))
+    if spec.categorical:
+        answers = list(spec.maturity.answers)
+        counts = lv["value"].astype(str).value_counts().reindex(answers, fill_value=0)
+        own = lv.loc[lv["member"] == member, "value"].astype(str).tolist()
+        colours = [MEMBER_COLOUR if a in own else PEER_COLOUR for a in answers]
+        ax.bar([_short(a, 14) for a in answers], counts.to_numpy(), color=colours)
+        ax.set_ylabel("members")
+    else:
+        values = lv.assign(value=lv["value"].astype(float)).sort_values("value")
+        ax.scatter(values["value"], range(len(values)), color=PEER_COLOUR, s=18)
+        if member is not None and member in set(values["member"]):
+            pos = list(values["member"]).index(member)
+            ax.scatter([values["value"].iloc[pos]], [pos], color=MEMBER_COLOUR, s=60, zorder=3, label=member)
+            ax.legend(fontsize=7, frameon=False)
+        if len(values):
+            ax.axvline(values["value"].median(), color="#444444", linestyle=":", linewidth=1)
+        ax.set_yticks(range(len(values)), values["member"].astype(str), fontsize=6)
+        ax.set_xlabel(spec.unit)
+    ax.set_title(f"{spec.name}, {period}", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+class ScorecardPlots:
+    """The ``card.plot`` accessor: the plot functions with the Scorecard bound.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=4)
+        >>> card.plot.ranking().get_xlabel()
+        'score'
+    """
+
+    def __init__(self, card: Any):
+        self._card = card
+
+    def radar(self, member: str, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.radar`."""
+        return radar(self._card, member, **kw)
+
+    def ranking(self, node: str | None = None, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.ranking`."""
+        return ranking(self._card, node, **kw)
+
+    def maturity_heatmap(self, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.maturity_heatmap`."""
+        return maturity_heatmap(self._card, **kw)
+
+    def trend(self, member: str, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.trend`."""
+        return trend(self._card, member, **kw)
+
+    def distribution(self, kpi: str, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.distribution`."""
+        return distribution(self._card, kpi, **kw)
