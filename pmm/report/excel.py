@@ -1,0 +1,189 @@
+"""The Scorecard as an Excel workbook (``card.to_excel``, ``pmm score -o``).
+
+Sheets: ``summary`` (ranking of the latest period), ``scores`` (every node), ``kpi levels``,
+``benchmarks`` (by peer group), ``weights``, ``method`` and ``provenance``; each with a frozen,
+filterable header row, number formats, and maturity levels coloured by conditional formatting.
+
+Example:
+    >>> import pmm, tempfile, pathlib, openpyxl
+    >>> path = pmm.demo_scorecard(members=4).to_excel(pathlib.Path(tempfile.mkdtemp()) / "card.xlsx")
+    >>> openpyxl.load_workbook(path).sheetnames
+    ['summary', 'scores', 'kpi levels', 'benchmarks', 'weights', 'method', 'provenance']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pmm import __version__
+from pmm.errors import PmmError
+from pmm.report.html import visible_kpis
+from pmm.report.plots import dimension_ids
+
+__all__ = ["write_workbook"]
+
+_FORMATS = {"score": "0.0", "mean": "0.0", "median": "0.0", "q1": "0.0", "q3": "0.0", "min": "0.0", "max": "0.0",
+            "gap_to_median": "+0.0;-0.0;0.0", "gap_to_best": "+0.0;-0.0;0.0", "coverage": "0%",
+            "percentile": "0", "weight": "0.00", "effective_weight": "0.00%", "value": "#,##0.00"}
+_LEVEL_COLUMNS = ("maturity", "level")
+
+
+def _cell_value(x: Any) -> Any:
+    if x is None or x is pd.NA or x is pd.NaT:
+        return None
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if hasattr(x, "item") and not isinstance(x, str):
+        return x.item()
+    if isinstance(x, (list, tuple, dict)):
+        return json.dumps(x, default=str)
+    return x
+
+
+def _write_frame(ws: Any, frame: pd.DataFrame, *, header_row: int = 1) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from pmm.report.xlstyle import LEVEL_COLOURS, style_header
+
+    columns = [str(c) for c in frame.columns]
+    style_header(ws, header_row, columns)
+    for r, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
+        for c, value in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=_cell_value(value))
+    last = header_row + len(frame)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if len(frame):
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
+    for c, name in enumerate(columns, start=1):
+        letter = get_column_letter(c)
+        width = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, c - 1].tolist()]) + 2
+        ws.column_dimensions[letter].width = min(max(width, 8), 48)
+        fmt = _FORMATS.get(name)
+        if fmt and len(frame):
+            for (cell,) in ws.iter_rows(min_row=header_row + 1, max_row=last, min_col=c, max_col=c):
+                cell.number_format = fmt
+        if name in _LEVEL_COLUMNS and len(frame):
+            area = f"{letter}{header_row + 1}:{letter}{last}"
+            for level, colour in LEVEL_COLOURS.items():
+                ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[str(level)],
+                                                               fill=PatternFill("solid", bgColor=colour)))
+
+
+def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(data, Mapping):
+        out: list[tuple[str, Any]] = []
+        for key, value in data.items():
+            out += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+        return out
+    return [(prefix, data if isinstance(data, (str, int, float, bool)) or data is None else json.dumps(data, default=str))]
+
+
+def _summary(card: Any, period: Any, kpis: list[str]) -> tuple[list[tuple[str, Any]], pd.DataFrame]:
+    cat = card.catalog
+    dims = dimension_ids(card)
+    s = card.scores[card.scores["period"] == period]
+    wide = s.pivot_table(index="member", columns="node", values="score", aggfunc="first")
+    root = s[s["node"] == cat.root].set_index("member")
+    table = pd.DataFrame({"member": root.index, "rank": root["rank"].to_numpy(), "score": root["score"].to_numpy(),
+                          "maturity": root["maturity"].to_numpy(), "maturity_label": root["maturity_label"].to_numpy(),
+                          "coverage": root["coverage"].to_numpy()})
+    if card.members is not None and "name" in card.members:
+        table.insert(1, "name", table["member"].map(dict(zip(card.members["member"], card.members["name"]))))
+    for d in dims:
+        table[cat.name(d)] = table["member"].map(wide[d]) if d in wide else None
+    table = table.sort_values(["rank", "member"], na_position="last")
+    facts = [("Framework", f"{cat.framework.name} [{cat.root}]"), ("Catalog version", cat.framework.version),
+             ("Catalog hash", cat.hash), ("Period", period), ("Periods", ", ".join(map(str, card.periods))),
+             ("Members", len(table)), ("KPIs included", len(kpis)), ("pmm version", __version__),
+             ("Notice", cat.framework.notice)]
+    return facts, table
+
+
+def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
+                   disclosure: str = "confidential", min_group_size: int = 3, force: bool = True) -> Path:
+    """Write a Scorecard to an Excel workbook.
+
+    Args:
+        card: the Scorecard.
+        path: the ``.xlsx`` file to write.
+        period: the period of the summary sheet (default: the latest; other sheets hold every period).
+        peers: a column of ``card.members`` forming the peer groups of the benchmarks sheet.
+        disclosure: the most closed disclosure level included; KPIs above it are left out.
+        min_group_size: peer statistics over smaller groups are blanked (``suppressed`` is TRUE).
+        force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> import pmm, tempfile, pathlib
+        >>> card = pmm.demo_scorecard(members=4)
+        >>> write_workbook(card, pathlib.Path(tempfile.mkdtemp()) / "c.xlsx").suffix
+        '.xlsx'
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise PmmError(f"the workbook must be an .xlsx file, found {path.name!r}; hint: use a name like scorecard.xlsx")
+    if path.exists() and not force:
+        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    periods = list(card.periods)
+    period = periods[-1] if period is None else period
+    if period not in periods:
+        raise PmmError(f"unknown period {period!r}; expected one of {', '.join(map(str, periods))}")
+    cat = card.catalog
+    kpis = visible_kpis(cat, disclosure)
+    hidden = set(cat.kpi_ids) - set(kpis)
+    names = {n: cat.name(n) for n in cat.walk()}
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    facts, ranking = _summary(card, period, kpis)
+    ws["A1"] = f"{cat.framework.name}: scorecard {period}"
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, (key, value) in enumerate(facts, start=2):
+        ws.cell(row=i, column=1, value=key).font = Font(bold=True)
+        ws.cell(row=i, column=2, value=_cell_value(value))
+    _write_frame(ws, ranking, header_row=len(facts) + 3)
+
+    scores = card.scores[~card.scores["node"].isin(hidden)]
+    scores = scores.assign(name=scores["node"].map(names))
+    _write_frame(wb.create_sheet("scores"), scores[["member", "period", "node", "name",
+                                                    *[c for c in scores.columns if c not in
+                                                      ("member", "period", "node", "name")]]])
+    levels = card.levels[card.levels["kpi"].isin(kpis)]
+    levels = levels.assign(name=levels["kpi"].map(names), unit=levels["kpi"].map(lambda k: cat.kpi(k).unit))
+    _write_frame(wb.create_sheet("kpi levels"), levels[["member", "period", "kpi", "name", "unit",
+                                                        *[c for c in levels.columns if c not in
+                                                          ("member", "period", "kpi", "name", "unit")]]])
+    kw: dict[str, Any] = {"min_group_size": min_group_size}
+    if disclosure != "confidential":
+        kw["disclosure"] = disclosure
+    bench = card.benchmark(by=peers, **kw)
+    bench = bench[~bench["node"].isin(hidden)].copy()
+    stats = [c for c in ("mean", "median", "q1", "q3", "min", "max", "best_member", "percentile", "gap_to_median",
+                         "gap_to_best") if c in bench.columns]
+    bench[stats] = bench[stats].astype(object).where(~bench["suppressed"].astype(bool), None)
+    _write_frame(wb.create_sheet("benchmarks"), bench)
+    weights = card.weights[~card.weights["node"].isin(hidden)]
+    _write_frame(wb.create_sheet("weights"), weights.assign(name=weights["node"].map(names)))
+    method = card.method.model_dump(mode="json") if hasattr(card.method, "model_dump") else card.method
+    _write_frame(wb.create_sheet("method"), pd.DataFrame(_flatten(method), columns=["setting", "value"]))
+    provenance = [(k, v) for k, v in _flatten({k: v for k, v in (card.provenance or {}).items() if k != "method"})
+                  if not any(h in str(k) or h in str(v) for h in hidden)]
+    _write_frame(wb.create_sheet("provenance"), pd.DataFrame(provenance, columns=["item", "value"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
