@@ -1,0 +1,242 @@
+"""Compile checked expressions (:mod:`pmm.expr`) into narwhals expressions.
+
+Only the allowlisted syntax tree produced by :func:`pmm.expr.parse_expression` is walked;
+every node type maps to one narwhals construct and anything else raises
+:class:`~pmm.errors.ExpressionError`. Nothing is evaluated as Python.
+
+Two constructs need care per backend (see ``docs/mapping.md``):
+
+* ``hours()`` / ``days()`` of a timestamp difference: pandas, polars and DuckDB use
+  ``dt.total_seconds()``; narwhals does not implement it on Spark, so there the difference is
+  taken between epoch seconds computed from calendar fields (exact for UTC sessions).
+* division: ``a / b`` is missing (not ``inf``) where ``b`` is 0 on every backend.
+
+Example:
+    >>> import narwhals as nw, pandas as pd
+    >>> from pmm.expr import parse_expression
+    >>> e = parse_expression("hours(t1 - t0) > 1", {"t0": "datetime", "t1": "datetime"})
+    >>> df = pd.DataFrame({"t0": pd.to_datetime(["2024-01-01 00:00"]), "t1": pd.to_datetime(["2024-01-01 02:00"])})
+    >>> nw.from_native(df).select(compile_expression(e, "pandas").alias("x")).to_native()["x"].tolist()
+    [True]
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+
+import narwhals as nw
+
+from pmm.errors import ExpressionError, Problem
+from pmm.expr import Expression
+
+__all__ = ["compile_expression", "epoch_seconds", "backend_of"]
+
+_SECONDS = {"hours": 3600.0, "days": 86400.0}
+
+
+def backend_of(frame: nw.DataFrame | nw.LazyFrame) -> str:
+    """The backend name of a narwhals frame: ``pandas``, ``polars``, ``duckdb``, ``pyspark`` …
+
+    Example:
+        >>> import narwhals as nw, pandas as pd
+        >>> backend_of(nw.from_native(pd.DataFrame({"a": [1]})))
+        'pandas'
+    """
+    impl = frame.implementation
+    if impl.is_pyspark() or impl.is_pyspark_connect() or impl.is_sqlframe():
+        return "pyspark"
+    return str(impl.value) if hasattr(impl, "value") else str(impl)
+
+
+def epoch_seconds(expr: nw.Expr) -> nw.Expr:
+    """Seconds since 1970-01-01 of a datetime expression, from its calendar fields.
+
+    Works on every narwhals backend (it uses only ``dt.year() … dt.microsecond()`` and integer
+    arithmetic; the day count is Howard Hinnant's ``days_from_civil``).
+
+    Example:
+        >>> import narwhals as nw, pandas as pd
+        >>> df = nw.from_native(pd.DataFrame({"t": pd.to_datetime(["2024-03-01 01:00:00"])}))
+        >>> df.select(epoch_seconds(nw.col("t")).alias("s")).to_native()["s"].tolist()
+        [1709254800.0]
+    """
+    month = expr.dt.month()
+    year = expr.dt.year() - (month <= 2).cast(nw.Int64)
+    era = year // 400
+    yoe = year - era * 400
+    mp = (month + 9) % 12
+    doy = (153 * mp + 2) // 5 + expr.dt.day() - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    return (days.cast(nw.Float64) * 86400.0 + expr.dt.hour().cast(nw.Float64) * 3600.0
+            + expr.dt.minute().cast(nw.Float64) * 60.0 + expr.dt.second().cast(nw.Float64)
+            + expr.dt.microsecond().cast(nw.Float64) / 1e6)
+
+
+def compile_expression(expression: Expression, backend: str,
+                       columns: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+    """Compile a checked :class:`~pmm.expr.Expression` into a narwhals expression.
+
+    Args:
+        expression: the output of :func:`pmm.expr.parse_expression`.
+        backend: the backend name (:func:`backend_of`), which selects the duration lowering.
+        columns: optional replacements for names (name → expression); other names become
+            ``nw.col(name)``.
+
+    Raises:
+        ExpressionError: a node outside the allowlist (only reachable with a hand-made tree).
+
+    Example:
+        >>> import narwhals as nw, pandas as pd
+        >>> from pmm.expr import parse_expression
+        >>> e = parse_expression('startswith(tax, "F") and rate / 2 > 1', {"tax": "string", "rate": "float"})
+        >>> df = nw.from_native(pd.DataFrame({"tax": ["FCN1", "A"], "rate": [4.0, 8.0]}))
+        >>> df.select(compile_expression(e, "pandas").alias("x")).to_native()["x"].tolist()
+        [True, False]
+    """
+    return _Compiler(expression, backend, dict(columns or {})).visit(expression.tree)
+
+
+class _Compiler:
+    def __init__(self, expression: Expression, backend: str, columns: dict[str, nw.Expr]):
+        self.expression = expression
+        self.backend = backend
+        self.columns = columns
+
+    def fail(self, node: ast.AST) -> ExpressionError:
+        return ExpressionError(Problem(f"{type(node).__name__} cannot be compiled (expression: {self.expression.text!r})",
+                                       hint="only trees from pmm.expr.parse_expression are compiled",
+                                       code="expression"))
+
+    def visit(self, node: ast.AST) -> nw.Expr:
+        method = getattr(self, f"visit_{type(node).__name__}", None)
+        if method is None:
+            raise self.fail(node)
+        return method(node)
+
+    def visit_Constant(self, node: ast.Constant) -> nw.Expr:
+        if not isinstance(node.value, (str, int, float, bool, type(None))):
+            raise self.fail(node)
+        return nw.lit(node.value)
+
+    def visit_Name(self, node: ast.Name) -> nw.Expr:
+        if node.id.startswith("_"):
+            raise self.fail(node)
+        return self.columns.get(node.id, nw.col(node.id))
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> nw.Expr:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            return ~operand
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        raise self.fail(node.op)
+
+    def visit_BinOp(self, node: ast.BinOp) -> nw.Expr:
+        left, right = self.visit(node.left), self.visit(node.right)
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, ast.Div):
+            return nw.when(right != 0).then(left.cast(nw.Float64) / right)
+        if isinstance(node.op, ast.Mod):
+            return nw.when(right != 0).then(left % right)
+        raise self.fail(node.op)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> nw.Expr:
+        values = [self.visit(v) for v in node.values]
+        out = values[0]
+        for v in values[1:]:
+            out = (out & v) if isinstance(node.op, ast.And) else (out | v)
+        return out
+
+    def visit_Compare(self, node: ast.Compare) -> nw.Expr:
+        parts: list[nw.Expr] = []
+        left_node = node.left
+        left = self.visit(left_node)
+        for op, right_node in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                values = [e.value for e in right_node.elts]  # type: ignore[attr-defined]
+                test = left.is_in(values)
+                parts.append(~test if isinstance(op, ast.NotIn) else test)
+                continue
+            right = self.visit(right_node)
+            parts.append(self._compare(op, left, right, left_node, right_node))
+            left, left_node = right, right_node
+        out = parts[0]
+        for p in parts[1:]:
+            out = out & p
+        return out
+
+    def _compare(self, op: ast.cmpop, left: nw.Expr, right: nw.Expr, ln: ast.AST, rn: ast.AST) -> nw.Expr:
+        null_side = left if _is_none(rn) else right if _is_none(ln) else None
+        if null_side is not None and isinstance(op, (ast.Eq, ast.NotEq)):
+            return null_side.is_null() if isinstance(op, ast.Eq) else ~null_side.is_null()
+        ops = {ast.Eq: left.__eq__, ast.NotEq: left.__ne__, ast.Lt: left.__lt__, ast.LtE: left.__le__,
+               ast.Gt: left.__gt__, ast.GtE: left.__ge__}
+        if type(op) not in ops:
+            raise self.fail(op)
+        return ops[type(op)](right)
+
+    def visit_Call(self, node: ast.Call) -> nw.Expr:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        args = [self.visit(a) for a in node.args]
+        if name in _SECONDS:
+            return self._duration_seconds(node.args[0], args[0]) / _SECONDS[name]
+        if name == "year":
+            return args[0].dt.year()
+        if name == "month":
+            return args[0].dt.month()
+        if name == "quarter":
+            return (args[0].dt.month() - 1) // 3 + 1
+        if name == "is_null":
+            return args[0].is_null()
+        if name == "coalesce":
+            return nw.coalesce(*args)
+        if name == "startswith":
+            return args[0].str.starts_with(node.args[1].value)  # type: ignore[attr-defined]
+        if name == "abs":
+            return args[0].abs()
+        if name == "if_else":
+            return nw.when(args[0]).then(args[1]).otherwise(args[2])
+        raise self.fail(node)
+
+    def _duration_seconds(self, node: ast.AST, compiled: nw.Expr) -> nw.Expr:
+        """Seconds of a duration expression, the same number on every backend."""
+        if self.backend != "pyspark":
+            return compiled.dt.total_seconds().cast(nw.Float64)
+        return self._spark_seconds(node)
+
+    def _spark_seconds(self, node: ast.AST) -> nw.Expr:
+        # durations on Spark: rebuild the duration arithmetic over epoch seconds
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            left, right = self._spark_seconds_operand(node.left), self._spark_seconds_operand(node.right)
+            return left - right if isinstance(node.op, ast.Sub) else left + right
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -self._spark_seconds(node.operand)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("abs", "coalesce", "if_else"):
+            args = [self._spark_seconds(a) if i or node.func.id != "if_else" else self.visit(a)
+                    for i, a in enumerate(node.args)]
+            if node.func.id == "abs":
+                return args[0].abs()
+            if node.func.id == "coalesce":
+                return nw.coalesce(*args)
+            return nw.when(args[0]).then(args[1]).otherwise(args[2])
+        raise ExpressionError(Problem(f"cannot lower the duration {ast.unparse(node)!r} on Spark",
+                                      hint="write durations as differences of two datetime fields, "
+                                           "e.g. hours(release_ts - lodgement_ts)", code="expression"))
+
+    def _spark_seconds_operand(self, node: ast.AST) -> nw.Expr:
+        if isinstance(node, ast.Name):
+            return epoch_seconds(self.visit(node))
+        return self._spark_seconds(node)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

@@ -1,0 +1,272 @@
+"""Turn one raw table into its canonical source layout, flagging (never dropping) bad rows.
+
+The result keeps every row and adds ``__pmm_reason``: 0 for a usable row, otherwise the first
+reason it cannot be used (see :data:`REASONS`). Duplicate keys are flagged later, across all the
+tables that feed one source (:func:`flag_duplicates`).
+
+Example:
+    >>> import narwhals as nw, pandas as pd, pmm
+    >>> from pmm.mapping.profile import SourceProfile
+    >>> src = pmm.load_catalog("indicators/rbm-example").sources["activities"]
+    >>> raw = pd.DataFrame({"id": ["a1", "a2"], "end": ["31/01/2024", "soon"]})
+    >>> p = SourceProfile(source="activities", rename={"id": "activity_id", "end": "end_date"},
+    ...                   dates={"end_date": {"format": "%d/%m/%Y"}}, constants={"member": "KEN"})
+    >>> out = canonicalize(nw.from_native(raw), p, src, "activities", {"member", "activity_id", "end_date"}, "pandas", 0)
+    >>> out.select("activity_id", "__pmm_reason").to_native().values.tolist()
+    [['a1', 0], ['a2', 1]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import narwhals as nw
+
+from pmm.catalog.models import Source, SourceField
+from pmm.errors import MappingError, Problem, did_you_mean
+from pmm.mapping.compile import compile_expression
+from pmm.mapping.profile import DateFormat, NumberFormat, SourceProfile, date_pattern
+
+__all__ = ["REASONS", "REASON", "TABLE", "canonicalize", "flag_duplicates", "available_fields"]
+
+#: Exclusion reasons: code → accounting column name. A row with several faults gets the first of
+#: unparseable, code outside list, null member/time, missing required, duplicate key.
+REASONS: dict[int, str] = {
+    1: "excluded_unparseable",
+    2: "excluded_null_member_or_time",
+    3: "excluded_missing_required",
+    4: "excluded_code_outside_list",
+    5: "excluded_duplicate_key",
+}
+REASON = "__pmm_reason"
+TABLE = "__pmm_table"
+_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+_DEFAULT_FORMAT = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}
+
+
+def available_fields(columns: Collection[str], profile: SourceProfile | None) -> set[str]:
+    """Names a table provides once its profile is applied (its columns, renamed, plus additions).
+
+    Example:
+        >>> sorted(available_fields(["A", "b"], SourceProfile(source="s", rename={"A": "a"}, constants={"m": "X"})))
+        ['a', 'b', 'm']
+    """
+    if profile is None:
+        return set(columns)
+    return {profile.rename.get(c, c) for c in columns} | set(profile.constants) | set(profile.derived)
+
+
+def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | None, source: Source,
+                 source_name: str, fields: Collection[str], backend: str, table: int,
+                 extra: Collection[str] = ()) -> nw.DataFrame | nw.LazyFrame:
+    """Apply a profile and the source contract to one table.
+
+    Args:
+        frame: the raw table (narwhals).
+        profile: how its columns map to the source (``None``: already canonical).
+        source: the canonical source contract.
+        source_name: its name, for messages.
+        fields: canonical fields to produce (the others are not touched).
+        backend: backend name (see :func:`pmm.mapping.compile.backend_of`).
+        table: index of the table among the source's tables (kept in ``__pmm_table``).
+        extra: further columns to keep as they are (``by`` keys that are not canonical fields).
+
+    Returns:
+        The canonical frame: the ``fields`` in contract types, ``extra``, ``__pmm_table`` and
+        ``__pmm_reason``.
+
+    Raises:
+        MappingError: a needed column is missing, has a type that cannot become the canonical
+            type, or a derived expression names an unknown column.
+    """
+    profile = profile or SourceProfile(source=source_name, name=source_name)
+    where = profile.where(()) or source_name
+    schema = dict(frame.collect_schema())
+    renames = {raw: new for raw, new in profile.rename.items() if raw != new}
+    missing = [raw for raw in renames if raw not in schema]
+    if missing:
+        raise MappingError([Problem(f"column {raw!r} named in 'rename' is not in the table", where=profile.where(("rename", raw)),
+                                    node=profile.name, hint=did_you_mean(raw, schema), code="missing_column")
+                            for raw in missing])
+    frame = frame.rename(renames) if renames else frame
+    schema = {renames.get(k, k): v for k, v in schema.items()}
+    if profile.constants:
+        frame = frame.with_columns(*[nw.lit(v).alias(k) for k, v in profile.constants.items()])
+        schema.update({k: _literal_dtype(v) for k, v in profile.constants.items()})
+
+    wanted = [f for f in source.fields if f in fields]
+    derived = {k: v for k, v in profile.derived_expressions().items() if k in fields or k in extra}
+    lacking = [f for f in wanted if f not in schema and f not in derived]
+    if lacking:
+        raise MappingError([Problem(f"field {f!r} of source {source_name!r} is not in the table", where=where,
+                                    node=profile.name, hint=(did_you_mean(f, schema) + "; " if did_you_mean(f, schema).startswith("did")
+                                                             else "") + "map it with rename, constants or derived in the profile",
+                                    code="missing_column") for f in lacking])
+    for name in extra:
+        if name not in schema and name not in derived:
+            raise MappingError(Problem(f"grouping column {name!r} is not in the table", where=where, node=profile.name,
+                                       hint=did_you_mean(name, schema), code="missing_column"))
+
+    # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
+    flags: dict[str, nw.Expr] = {}
+    cleaned: list[nw.Expr] = []
+    parsed: list[nw.Expr] = []
+    for name in wanted:
+        if name in derived:
+            continue
+        step = _parse_step(name, source.fields[name], schema[name], profile)
+        if step is None:
+            continue
+        flag, clean, parse = step
+        if flag is not None:
+            flags[flag[0]] = flag[1]
+        if clean is not None:
+            cleaned.append(clean.alias(name))
+        parsed.append(parse.alias(name))
+    for stage in ([e.alias(n) for n, e in flags.items()], cleaned, parsed):
+        if stage:
+            frame = frame.with_columns(*stage)
+    if derived:
+        known = set(schema)
+        for name, expr in derived.items():
+            unknown = sorted(expr.names - known)
+            if unknown:
+                raise MappingError(Problem(f"derived field {name!r} reads unknown column(s) {', '.join(map(repr, unknown))}",
+                                           where=profile.where(("derived", name)), node=profile.name,
+                                           hint=did_you_mean(unknown[0], known), code="unknown_column"))
+        frame = frame.with_columns(*[compile_expression(e, backend).alias(n) for n, e in derived.items()])
+    reason = _reasons(source, wanted, profile, set(flags))
+    return frame.select(*wanted, *[e for e in extra if e not in wanted], nw.lit(table).alias(TABLE), reason.alias(REASON))
+
+
+def flag_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: Collection[str]) -> nw.DataFrame | nw.LazyFrame:
+    """Flag every row whose key occurs more than once (reason 5), unless already excluded.
+
+    All copies are flagged, since no copy is more authoritative than another; this keeps the
+    result independent of row order.
+
+    Example:
+        >>> import narwhals as nw, pandas as pd
+        >>> f = nw.from_native(pd.DataFrame({"id": ["a", "a", "b"], "__pmm_reason": [0, 0, 0]}))
+        >>> flag_duplicates(f, ["id"]).to_native()["__pmm_reason"].tolist()
+        [5, 5, 0]
+    """
+    if not key:
+        return frame
+    key = list(key)
+    copies = nw.col(key[0]).count().over(*key)
+    return frame.with_columns(
+        nw.when((nw.col(REASON) == 0) & (copies > 1)).then(nw.lit(5)).otherwise(nw.col(REASON)).alias(REASON))
+
+
+def _literal_dtype(value: object) -> nw.dtypes.DType:
+    if isinstance(value, bool):
+        return nw.Boolean()
+    if isinstance(value, (int, float)):
+        return nw.Float64()
+    return nw.String()
+
+
+def _parse_step(name: str, spec: SourceField, dtype: nw.dtypes.DType,
+                profile: SourceProfile) -> tuple[tuple[str, nw.Expr] | None, nw.Expr | None, nw.Expr] | None:
+    """``(flag on the raw value, cleaned text, parsed value)`` of one field; ``None``: keep as is.
+
+    The flag is ``__pmm_bad_<field>`` (text that does not parse) or ``__pmm_has_<field>`` (a raw
+    value was present before recoding, so a missing result means a code outside the list).
+    """
+    col = nw.col(name)
+    is_text = dtype == nw.String
+    codes = profile.codes.get(name)
+    if codes is not None:
+        text = col if is_text else col.cast(nw.String)
+        return (f"__pmm_has_{name}", ~col.is_null()), None, _recode(text, codes)
+    kind = spec.type
+    if kind in ("date", "datetime"):
+        if is_text:
+            fmt = profile.dates.get(name, DateFormat(format=_DEFAULT_FORMAT[kind]))
+            clean, bad = _guard(col, date_pattern(fmt.format))
+            parsed = col.str.to_datetime(fmt.format)
+            if fmt.timezone:
+                parsed = parsed.dt.replace_time_zone(fmt.timezone)
+            return (f"__pmm_bad_{name}", bad), clean, parsed
+        if dtype == nw.Date:
+            return None, None, col.cast(nw.Datetime())
+        if dtype == nw.Datetime:
+            return None
+        raise _wrong_type(name, kind, dtype, profile, "a datetime, a date, or text with a 'dates:' format")
+    if kind in ("integer", "float"):
+        if is_text:
+            fmt = profile.numbers.get(name, NumberFormat())
+            text = col.str.strip_chars()
+            if fmt.thousands:
+                text = text.str.replace_all(fmt.thousands, "", literal=True)
+            if fmt.decimal == ",":
+                text = text.str.replace_all(",", ".", literal=True)
+            clean, bad = _guard(text, _NUMBER)
+            return (f"__pmm_bad_{name}", bad), clean, col.cast(nw.Float64)
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            return None, None, col.cast(nw.Float64)
+        raise _wrong_type(name, kind, dtype, profile, "a number, or text holding numbers")
+    if kind == "boolean":
+        if dtype == nw.Boolean:
+            return None
+        if dtype.is_numeric():
+            return None, None, col != 0
+        raise _wrong_type(name, kind, dtype, profile, "true/false, 0/1, or text with 'codes: {field: {Y: true, N: false}}'")
+    if not is_text:
+        if dtype.is_numeric() or dtype == nw.Boolean:
+            return None, None, col.cast(nw.String)
+        raise _wrong_type(name, kind, dtype, profile, "text or codes")
+    return None
+
+
+def _wrong_type(name: str, kind: str, dtype: nw.dtypes.DType, profile: SourceProfile, expected: str) -> MappingError:
+    return MappingError(Problem(f"column {name!r} has type {dtype}, which cannot become the {kind} field {name!r}; "
+                                f"expected {expected}", where=profile.where(()), node=profile.name,
+                                hint="convert the column, or describe its layout in the profile", code="column_type"))
+
+
+def _guard(text: nw.Expr, pattern: str) -> tuple[nw.Expr, nw.Expr]:
+    matches = text.str.contains(pattern)
+    clean = nw.when(matches).then(text)
+    bad = nw.when(text.is_null()).then(nw.lit(False)).otherwise(~matches)
+    return clean, bad
+
+
+def _recode(text: nw.Expr, codes: dict[str, object]) -> nw.Expr:
+    by_target: dict[object, list[str]] = {}
+    for raw, target in codes.items():
+        by_target.setdefault(target, []).append(raw)
+    out: nw.Expr | None = None
+    for target, raws in reversed(list(by_target.items())):
+        then = nw.lit(target)
+        out = nw.when(text.is_in(raws)).then(then) if out is None else \
+            nw.when(text.is_in(raws)).then(then).otherwise(out)
+    assert out is not None
+    return out
+
+
+def _reasons(source: Source, wanted: list[str], profile: SourceProfile, flags: set[str]) -> nw.Expr:
+    """The first exclusion reason of each row (0 when the row is usable)."""
+    unparseable = _any([nw.col(c).fill_null(False) for c in sorted(flags) if c.startswith("__pmm_bad_")])
+    keys = [f for f in (source.member, source.time) if f in wanted]
+    null_key = _any([nw.col(f).is_null() for f in keys])
+    required = [f for f in wanted if source.fields[f].required and f not in keys]
+    missing = _any([nw.col(f).is_null() for f in required])
+    outside = _any([nw.col(f).is_null() & nw.col(f"__pmm_has_{f}") if f"__pmm_has_{f}" in flags
+                    else ~nw.col(f).is_null() & ~nw.col(f).is_in(list(source.fields[f].codes or ()))
+                    for f in wanted if f"__pmm_has_{f}" in flags or source.fields[f].type == "category"])
+    out = nw.lit(0)
+    for code, test in ((3, missing), (2, null_key), (4, outside), (1, unparseable)):  # last wins
+        if test is not None:
+            out = nw.when(test).then(nw.lit(code)).otherwise(out)
+    return out
+
+
+def _any(tests: list[nw.Expr]) -> nw.Expr | None:
+    if not tests:
+        return None
+    out = tests[0]
+    for t in tests[1:]:
+        out = out | t
+    return out
