@@ -13,6 +13,7 @@ Example:
 from pmm import errors
 from pmm.catalog import Catalog, json_schema, load_catalog
 from pmm.expr import parse_expression
+from pmm.mapping import MappingResult, SourceProfile, load_profile, map
 # outputs: forms, report, workbook, plots
 from pmm.report.read_values import read_values
 from pmm.report.template import write_template
@@ -27,6 +28,11 @@ __all__ = [
     "json_schema",
     "load_catalog",
     "parse_expression",
+    # mapping
+    "map",
+    "MappingResult",
+    "SourceProfile",
+    "load_profile",
     # outputs: forms, report, workbook, plots
     "read_values",
     "write_template",
