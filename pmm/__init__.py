@@ -14,6 +14,9 @@ from pmm import errors
 from pmm.catalog import Catalog, json_schema, load_catalog
 from pmm.expr import parse_expression
 from pmm.mapping import MappingResult, SourceProfile, load_profile, map
+# scoring
+from pmm.scorecard import Scorecard
+from pmm.scoring import ScoringMethod, score, values_from_wide
 # outputs: forms, report, workbook, plots
 from pmm.report.read_values import read_values
 from pmm.report.template import write_template
@@ -33,6 +36,11 @@ __all__ = [
     "MappingResult",
     "SourceProfile",
     "load_profile",
+    # scoring
+    "score",
+    "ScoringMethod",
+    "Scorecard",
+    "values_from_wide",
     # outputs: forms, report, workbook, plots
     "read_values",
     "write_template",

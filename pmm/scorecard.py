@@ -1,0 +1,186 @@
+"""The :class:`Scorecard`: the immutable result of :func:`pmm.score` — tidy tables plus provenance.
+
+Example:
+    >>> import pandas as pd, pmm
+    >>> cat = pmm.load_catalog("indicators/rbm-example")
+    >>> vals = pd.DataFrame({"member": ["A", "B", "C"], "kpi": "usefulness", "value": [40, 70, 90]})
+    >>> card = pmm.score(vals, cat)
+    >>> card.wide()["usefulness"].tolist()
+    [0.0, 60.0, 100.0]
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pmm.errors import Problem, ScoringError, did_you_mean
+from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
+
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
+    from pmm.scoring.method import ScoringMethod
+
+__all__ = ["Scorecard"]
+
+_WIDE_VALUES = ("score", "rank", "maturity", "coverage")
+
+
+class Scorecard:
+    """Scores of every node for every member and period, KPI levels, weights and provenance.
+
+    Built by :func:`pmm.score`; immutable (attributes cannot be set; tables are returned as
+    copies).
+
+    Attributes:
+        catalog: the :class:`~pmm.Catalog` scored against.
+        method: the complete :class:`~pmm.ScoringMethod` used.
+        members: the member attributes given to :func:`pmm.score` (or ``None``).
+        scores: one row per (period, node, member): ``member, period, node, kind`` (kpi, group,
+            index), ``level`` (COINr tree level), ``parent, score, rank`` (1 = best, ties min),
+            ``maturity`` (level or NA), ``maturity_label``, ``maturity_plus`` (PEFA "+"),
+            ``coverage`` (share of applicable children present), ``not_applicable``,
+            ``insufficient_data`` (the value rests on an ``insufficient_data`` KPI).
+        levels: one row per (period, KPI, member): ``member, period, kpi, value`` (as given),
+            ``status`` (``missing`` when no row was given), ``n, level, level_label, score``.
+        weights: ``period, node, parent, weight`` (within the parent), ``effective_weight``.
+        provenance: catalog id/version/hash, method, pmm version, input row counts, timestamp.
+        periods: the sorted periods (``[None]`` when the values had no period column).
+    """
+
+    def __init__(self, *, catalog: Catalog, method: ScoringMethod, members: pd.DataFrame | None,
+                 scores: pd.DataFrame, levels: pd.DataFrame, weights: pd.DataFrame, provenance: dict[str, Any],
+                 periods: list[Any]):
+        for name, value in [("catalog", catalog), ("method", method), ("_members", members), ("_scores", scores),
+                            ("_levels", levels), ("_weights", weights), ("_provenance", provenance),
+                            ("_periods", list(periods))]:
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Scorecard is immutable; score again to change it")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a Scorecard is immutable")
+
+    def __repr__(self) -> str:
+        n_members = self._scores["member"].nunique()
+        return (f"Scorecard({self.catalog.root!r}, {n_members} members, {len(self._periods)} period(s), "
+                f"{self._scores['node'].nunique()} nodes)")
+
+    # -- tables (copies, so the scorecard stays unchanged) ----------------------------------------
+    @property
+    def scores(self) -> pd.DataFrame:
+        """The long table of every node's score, rank, maturity and coverage."""
+        return self._scores.copy()
+
+    @property
+    def levels(self) -> pd.DataFrame:
+        """KPI values with status, maturity level and normalised score."""
+        return self._levels.copy()
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """Weight of every node within its parent and in the overall index, per period."""
+        return self._weights.copy()
+
+    @property
+    def members(self) -> pd.DataFrame | None:
+        """The member attributes (``None`` when none were given)."""
+        return None if self._members is None else self._members.copy()
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        """Where the scores come from: catalog hash, method, versions, input row counts."""
+        return copy.deepcopy(self._provenance)
+
+    @property
+    def periods(self) -> list[Any]:
+        """The sorted periods."""
+        return list(self._periods)
+
+    # -- views ------------------------------------------------------------------------------------
+    def _period(self, period: Any) -> Any:
+        if period is None:
+            return self._periods[-1]
+        if period not in self._periods:
+            raise ScoringError(Problem(f"unknown period {period!r}", where="period",
+                                       hint=did_you_mean(str(period), [str(p) for p in self._periods]),
+                                       code="unknown_period"))
+        return period
+
+    def _at(self, frame: pd.DataFrame, period: Any) -> pd.DataFrame:
+        return frame[frame["period"].map(lambda p: p == period)] if period is None else frame[frame["period"] == period]
+
+    def wide(self, period: Any = None, value: str = "score") -> pd.DataFrame:
+        """A member × node table of one period (default: the latest) in tree order.
+
+        Args:
+            period: the period; ``None`` for the latest.
+            value: ``score``, ``rank``, ``maturity`` or ``coverage``.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> card = pmm.score(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 90]}), cat)
+            >>> card.wide(value="rank").loc["B", "usefulness"]
+            np.int64(1)
+        """
+        if value not in _WIDE_VALUES:
+            raise ScoringError(Problem(f"unknown value {value!r}", where="wide", hint=did_you_mean(value, _WIDE_VALUES)))
+        rows = self._at(self._scores, self._period(period))
+        table = rows.pivot(index="member", columns="node", values=value)
+        return table[list(dict.fromkeys(rows["node"]))].rename_axis(columns=None)
+
+    def benchmark(self, by: str | None = None, *, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
+        """Peer-group statistics and each member's place in its group (see :func:`pmm.scoring.benchmark.benchmark_table`).
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> card = pmm.score(pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]}), cat)
+            >>> card.benchmark().query("node == 'usefulness' and member == 'B'")["gap_to_best"].item()
+            -40.0
+        """
+        return benchmark_table(self._scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
+                               disclosure=disclosure)
+
+    def changes(self) -> pd.DataFrame:
+        """Period-over-period change of score, maturity level and rank (``rank_change`` > 0 = moved up)."""
+        return changes_table(self._scores, self._periods)
+
+    def profile(self, member: Any, period: Any = None, top: int = 5) -> pd.DataFrame:
+        """The member's strengths and weaknesses: its ``top`` best- and worst-ranked KPIs.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A", "B", "A", "B"], "kpi": ["usefulness"] * 2 + ["participants"] * 2,
+            ...                      "value": [40, 90, 300, 100]})
+            >>> pmm.score(vals, cat).profile("A", top=1)[["type", "kpi", "rank"]].values.tolist()
+            [['strength', 'participants', 1], ['weakness', 'usefulness', 2]]
+        """
+        members = self._scores["member"].unique()
+        if member not in set(members):
+            raise unknown_member(member, members)
+        return profile_table(self._scores, self._levels, self.catalog, member, self._period(period), top)
+
+    # -- export -----------------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """The scores table with node names, ready to save (``to_csv``/``to_parquet``)."""
+        names = {n: self.catalog.name(n) for n in self.catalog.walk()}
+        frame = self.scores
+        frame.insert(frame.columns.get_loc("node") + 1, "name", frame["node"].map(names))
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready: missing values as ``None``): provenance, method and every table."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+        return {"provenance": self.provenance, "method": self.method.model_dump(mode="json"),
+                "periods": self.periods, "scores": records(self._scores), "levels": records(self._levels),
+                "weights": records(self._weights),
+                "members": None if self._members is None else records(self._members)}

@@ -1,0 +1,18 @@
+"""Scoring: maturity levels, normalisation, weights, aggregation, ranks and benchmarks.
+
+The public entry points are :func:`pmm.score`, :class:`pmm.ScoringMethod` and
+:func:`pmm.values_from_wide`; the methods are documented in ``docs/scoring.md``.
+
+Example:
+    >>> from pmm.scoring import ScoringMethod
+    >>> ScoringMethod().normalise.method
+    'minmax'
+"""
+
+from pmm.scoring.engine import score
+from pmm.scoring.method import ScoringMethod
+from pmm.scoring.notices import ScoringWarning
+from pmm.scoring.plan import ScoringPlan, build_plan
+from pmm.scoring.values import values_from_wide
+
+__all__ = ["score", "ScoringMethod", "ScoringWarning", "ScoringPlan", "build_plan", "values_from_wide"]

@@ -1,0 +1,178 @@
+"""Comparisons on a scores table: peer-group benchmarks, period-over-period changes, member profiles.
+
+These functions read the long scores table of a :class:`~pmm.scorecard.Scorecard` (``member,
+period, node, kind, score, rank, maturity …``) and return tidy DataFrames; the Scorecard methods
+``benchmark``, ``changes`` and ``profile`` call them.
+
+Example:
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"member": list("ABCD"), "period": None, "node": "I", "kind": "index",
+    ...                        "score": [10.0, 20.0, 30.0, 40.0], "rank": [4, 3, 2, 1], "maturity": 1,
+    ...                        "insufficient_data": False})
+    >>> b = benchmark_table(scores, None, None, by=None)
+    >>> b.loc[b.member == "B", ["n", "median", "percentile", "gap_to_best", "group_rank"]].to_dict("records")
+    [{'n': 4, 'median': 25.0, 'percentile': 33.33333333333333, 'gap_to_best': -20.0, 'group_rank': 3}]
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pmm.catalog.models import DISCLOSURE_ORDER
+from pmm.errors import Problem, ScoringError, did_you_mean
+from pmm.scoring.notices import ScoringWarning
+
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
+
+__all__ = ["benchmark_table", "changes_table", "profile_table", "unknown_member"]
+
+_STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "best_member"]
+
+
+def unknown_member(member: Any, members: Any) -> ScoringError:
+    """The error for a member without scores, with a did-you-mean hint.
+
+    Example:
+        >>> str(unknown_member("AUS", ["AUT", "BEL"]))
+        "1 problem in the scoring input:\\n  member: unknown member 'AUS' (hint: did you mean 'AUT'?)"
+    """
+    return ScoringError(Problem(f"unknown member {member!r}", where="member",
+                                hint=did_you_mean(str(member), [str(m) for m in members]), code="unknown_member"))
+
+
+def _disclosed_nodes(catalog: Catalog, disclosure: str) -> set[str]:
+    if disclosure not in DISCLOSURE_ORDER:
+        raise ScoringError(Problem(f"unknown disclosure level {disclosure!r}", where="disclosure",
+                                   hint=did_you_mean(disclosure, DISCLOSURE_ORDER), code="disclosure"))
+    limit = DISCLOSURE_ORDER.index(disclosure)
+    return {n for n in catalog.walk()
+            if catalog.kind(n) != "kpi" or DISCLOSURE_ORDER.index(catalog.kpi(n).disclosure) <= limit}
+
+
+def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog: Catalog | None, *,
+                    by: str | None = None, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
+    """Per peer group, period and node: group statistics, and each member's place in its group.
+
+    Args:
+        scores: the long scores table.
+        members: member attributes (needed when ``by`` is given).
+        catalog: the catalog (needed for ``disclosure``).
+        by: a column of ``members`` defining peer groups; ``None`` puts every member in group "all".
+        min_group_size: groups with fewer members with a score have their statistics suppressed.
+        disclosure: keep only KPIs at or below this disclosure level (public < wco < restricted <
+            confidential); groups and the index are always kept.
+
+    Returns:
+        One row per (group, period, node, member): ``group, period, node, kind, member, score,
+        n, mean, median, q1, q3, min, max, best_member, group_rank, percentile, gap_to_median,
+        gap_to_best, suppressed, insufficient_data``. Quartiles interpolate linearly (R type 7);
+        ``percentile`` = 100·(ascending min-rank − 1)/(n − 1); ``group_rank`` 1 = best;
+        ``best_member`` is the first member (by code) with the group's highest score.
+    """
+    frame = scores[["member", "period", "node", "kind", "score", "insufficient_data"]]
+    if disclosure is not None:
+        if catalog is None:
+            raise ScoringError(Problem("disclosure filtering needs the catalog", where="disclosure"))
+        frame = frame[frame["node"].isin(_disclosed_nodes(catalog, disclosure))]
+    if by is None:
+        frame = frame.assign(group="all")
+    else:
+        if members is None:
+            raise ScoringError(Problem(f"benchmark by {by!r} needs member attributes", where="benchmark",
+                                       hint="pass members=DataFrame(member, region, …) to pmm.score", code="members"))
+        if by not in members.columns or by == "member":
+            raise ScoringError(Problem(f"members have no column {by!r}", where="benchmark",
+                                       hint=did_you_mean(by, [c for c in members.columns if c != "member"]),
+                                       code="unknown_column"))
+        groups = dict(zip(members["member"], members[by]))
+        label = frame["member"].map(groups)
+        unassigned = sorted(set(frame.loc[label.isna(), "member"]), key=str)
+        if unassigned:
+            warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the benchmark",
+                          ScoringWarning, stacklevel=3)
+        frame = frame.assign(group=label)[label.notna()]
+    keys = ["group", "period", "node"]
+    grouped = frame.groupby(keys, sort=False, dropna=False)["score"]
+    out = frame.assign(
+        n=grouped.transform("count").astype(int), mean=grouped.transform("mean"),
+        median=grouped.transform("median"), q1=grouped.transform(lambda s: s.quantile(0.25)),
+        q3=grouped.transform(lambda s: s.quantile(0.75)), min=grouped.transform("min"), max=grouped.transform("max"),
+        group_rank=grouped.rank(method="min", ascending=False), _up=grouped.rank(method="min", ascending=True))
+    best = frame.dropna(subset=["score"]).sort_values(keys + ["score", "member"], ascending=[True] * 3 + [False, True],
+                                                      kind="stable")
+    best = best.drop_duplicates(keys)[keys + ["member"]].rename(columns={"member": "best_member"})
+    out = out.merge(best, on=keys, how="left")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["percentile"] = 100.0 * (out.pop("_up") - 1.0) / (out["n"] - 1.0)
+    out["gap_to_median"] = out["score"] - out["median"]
+    out["gap_to_best"] = out["score"] - out["max"]
+    out["suppressed"] = out["n"] < min_group_size
+    hidden = ["mean", "median", "q1", "q3", "min", "max", "best_member", "group_rank", "percentile",
+              "gap_to_median", "gap_to_best"]
+    out[hidden] = out[hidden].astype(object).where(~out["suppressed"].to_numpy()[:, None], None)
+    for column in hidden:
+        if column != "best_member":
+            out[column] = pd.to_numeric(out[column], errors="coerce")
+    out["group_rank"] = out["group_rank"].astype("Int64")
+    columns = ["group", "period", "node", "kind", "member", "score", *_STATS, "group_rank", "percentile",
+               "gap_to_median", "gap_to_best", "suppressed", "insufficient_data"]
+    return out[columns].reset_index(drop=True)
+
+
+def changes_table(scores: pd.DataFrame, periods: list[Any]) -> pd.DataFrame:
+    """Change of score, maturity level and rank from each period to the next, per member and node.
+
+    ``score_change`` = score − previous score; ``level_change`` = maturity − previous maturity;
+    ``rank_change`` = previous rank − rank (positive = moved up). Periods follow the sorted
+    ``periods``; the first period has no row.
+
+    Example:
+        >>> s = pd.DataFrame({"member": ["A", "A"], "period": [2021, 2022], "node": "I", "score": [50.0, 60.0],
+        ...                   "maturity": [3, 4], "rank": [2, 1]})
+        >>> changes_table(s, [2021, 2022])[["period", "previous_period", "score_change", "rank_change"]].to_dict("records")
+        [{'period': 2022, 'previous_period': 2021, 'score_change': 10.0, 'rank_change': 1}]
+    """
+    columns = ["member", "node", "period", "previous_period", "score_change", "level_change", "rank_change"]
+    if len(periods) < 2:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("member", "node", "period", "previous_period")
+                                          else float) for c in columns})
+    position = {p: i for i, p in enumerate(periods)}
+    current = scores[["member", "node", "period", "score", "maturity", "rank"]].assign(
+        _t=scores["period"].map(position))
+    previous = current.assign(_t=current["_t"] + 1).rename(
+        columns={"period": "previous_period", "score": "_s", "maturity": "_m", "rank": "_r"})
+    merged = current[current["_t"] > 0].merge(previous, on=["member", "node", "_t"], how="left")
+    merged["score_change"] = merged["score"] - merged["_s"]
+    merged["level_change"] = (merged["maturity"] - merged["_m"]).astype("Int64")
+    merged["rank_change"] = (merged["_r"] - merged["rank"]).astype("Int64")
+    return merged[columns].reset_index(drop=True)
+
+
+def profile_table(scores: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog, member: Any, period: Any,
+                  top: int = 5) -> pd.DataFrame:
+    """Strengths and weaknesses of one member: its best- and worst-ranked KPIs (COINr ``get_str_weak``).
+
+    Returns:
+        ``type`` (strength/weakness), ``kpi, name, parent, value, score, rank, n_ranked, level``;
+        strengths by rank ascending, weaknesses by rank descending (ties by KPI id), at most
+        ``top`` each, a KPI appearing at most once.
+    """
+    kpis = scores[(scores["kind"] == "kpi") & (scores["period"].map(lambda p: p == period)
+                                               if period is None else scores["period"] == period)]
+    ranked = kpis.groupby("node", sort=False)["rank"].count().rename("n_ranked")
+    mine = kpis[(kpis["member"] == member) & kpis["rank"].notna()].merge(ranked, left_on="node", right_index=True)
+    raw = levels[(levels["member"] == member) & (levels["period"].map(lambda p: p == period) if period is None
+                                                  else levels["period"] == period)].set_index("kpi")
+    strengths = mine.sort_values(["rank", "node"], kind="stable").head(top)
+    weaknesses = mine[~mine["node"].isin(strengths["node"])].sort_values(["rank", "node"], ascending=[False, True],
+                                                                         kind="stable").head(top)
+    parts = [strengths.assign(type="strength"), weaknesses.assign(type="weakness")]
+    out = pd.concat(parts, ignore_index=True)
+    out = out.assign(kpi=out["node"], name=out["node"].map(catalog.name), value=out["node"].map(raw["value"]),
+                     level=out["node"].map(raw["level"]).astype("Int64"))
+    return out[["type", "kpi", "name", "parent", "value", "score", "rank", "n_ranked", "level"]]

@@ -1,0 +1,258 @@
+"""``pmm.score``: KPI values + catalog + method → an immutable :class:`~pmm.scorecard.Scorecard`.
+
+Example:
+    >>> import pandas as pd, pmm
+    >>> meta = pd.DataFrame({"iCode": ["a", "b", "I"], "Parent": ["I", "I", None], "Level": [1, 1, 2],
+    ...                      "Direction": [1, -1, None], "Weight": [1, 1, 1],
+    ...                      "Type": ["Indicator", "Indicator", "Aggregate"]})
+    >>> values = pd.DataFrame({"member": ["X", "X", "Y", "Y", "Z", "Z"], "kpi": ["a", "b"] * 3,
+    ...                        "value": [1.0, 5.0, 3.0, 1.0, 2.0, 3.0]})
+    >>> card = pmm.score(values, pmm.Catalog.from_table(meta))
+    >>> card.wide()["I"].tolist()
+    [0.0, 100.0, 50.0]
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pmm.errors import Problem, ScoringError
+from pmm.scoring.levels import averaging, kpi_levels, mean_level, score_bands, weakest_link
+from pmm.scoring.method import ScoringMethod, resolve_method
+from pmm.scoring.notices import ScoringWarning
+from pmm.scoring.plan import PlanResult, ScoringPlan, build_plan
+from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, STATUSES, KpiData, prepare_values
+
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
+    from pmm.scorecard import Scorecard
+
+__all__ = ["score"]
+
+
+def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
+          members: pd.DataFrame | None = None) -> Scorecard:
+    """Score KPI values against a catalog: maturity levels, normalised scores, composites, ranks.
+
+    Args:
+        values: long table ``member, period (optional), kpi, value`` with optional ``status``
+            and ``n`` (see :func:`pmm.values_from_wide` for wide tables).
+        catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`).
+        method: a :class:`ScoringMethod`, a dict, a YAML path, or ``None`` for the catalog's
+            ``framework.scoring`` block (else the library defaults).
+        members: optional member attributes (a ``member`` column plus region, income …) for
+            peer-group benchmarks.
+
+    Returns:
+        The immutable :class:`~pmm.scorecard.Scorecard`.
+
+    Raises:
+        ScoringError: invalid values (every problem listed with row labels), method or members.
+
+    Example:
+        >>> import pandas as pd, pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> vals = pd.DataFrame({"member": ["A", "B", "C"], "kpi": "usefulness", "value": [40, 70, 90]})
+        >>> card = pmm.score(vals, cat)
+        >>> card.levels["level"].tolist()[:3]
+        [1, 3, 4]
+    """
+    from pmm import __version__
+    from pmm.scorecard import Scorecard
+
+    resolved = resolve_method(method, catalog.framework.scoring)
+    plan = build_plan(catalog, resolved)
+    data = prepare_values(values, catalog)
+    member_table = _members(members, data.members)
+    insufficient = data.status == INSUFFICIENT
+    lowest = catalog.framework.insufficient_data == "lowest"
+    result = plan.run(data.numeric[None], not_applicable=data.status == NOT_APPLICABLE,
+                      insufficient=insufficient if lowest else None, members=data.members, periods=data.periods)
+    levels = kpi_levels(plan.level_input(data.numeric), catalog)
+    if lowest:
+        levels = np.where(insufficient, 1.0, levels)
+    maturity, plus = _maturity(plan, result, levels)
+    flagged = _insufficient_flags(plan, insufficient)
+    provenance = {
+        "catalog": {"id": catalog.root, "version": catalog.framework.version, "hash": catalog.hash},
+        "method": resolved.model_dump(mode="json"),
+        "insufficient_data": catalog.framework.insufficient_data,
+        "pmm_version": __version__,
+        "input_rows": {"values": data.input_rows, "members": 0 if members is None else len(members)},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    return Scorecard(
+        catalog=catalog, method=resolved, members=member_table,
+        scores=_scores_frame(plan, data, result, maturity, plus, flagged),
+        levels=_levels_frame(plan, data, result, levels),
+        weights=_weights_frame(plan, data, result),
+        provenance=provenance, periods=list(data.periods))
+
+
+def _members(members: pd.DataFrame | None, present: tuple[Any, ...]) -> pd.DataFrame | None:
+    if members is None:
+        return None
+    if not isinstance(members, pd.DataFrame) or "member" not in members.columns:
+        found = list(map(str, members.columns)) if isinstance(members, pd.DataFrame) else type(members).__name__
+        raise ScoringError(Problem(f"members must be a DataFrame with a 'member' column, found {found}",
+                                   where="members", hint="one row per member: member, region, income, …",
+                                   code="members"))
+    dup = members["member"].duplicated(keep=False)
+    if dup.any():
+        raise ScoringError(Problem(f"duplicate members {sorted(set(members.loc[dup, 'member']))[:10]} in rows "
+                                   f"{list(members.index[dup])[:20]}", where="members", code="duplicate"))
+    unknown = sorted(set(members["member"]) - set(present), key=str)
+    if unknown:
+        warnings.warn(f"members {unknown[:10]} have no KPI values and get no scores", ScoringWarning, stacklevel=3)
+    return members.reset_index(drop=True).copy()
+
+
+def _default_bands(method: ScoringMethod, n_levels: int) -> tuple[float, ...] | None:
+    span = method.normalise.output_range
+    if span is None:
+        return None
+    lo, hi = span
+    return tuple(lo + (hi - lo) * i / n_levels for i in range(1, n_levels))
+
+
+def _maturity(plan: ScoringPlan, result: PlanResult, kpi_level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Maturity level and "+" flag of every node, shape ``(period, member, node)``."""
+    scores = result.scores[0]
+    n_kpi = plan.n_kpis
+    level = np.full(scores.shape, np.nan)
+    plus = np.zeros(scores.shape, dtype=bool)
+    level[..., :n_kpi] = np.where(result.not_applicable[..., :n_kpi], np.nan, kpi_level)
+    n_labels = len(plan.catalog.framework.levels)
+    unbanded = []
+    for step in plan.steps:
+        for g in step.groups:
+            spec = plan.maturity_specs[g]
+            kids = level[..., plan.children[g]]
+            if spec.method == "score_bands":
+                bands = spec.bands or _default_bands(plan.method, n_labels)
+                if bands is None:
+                    unbanded.append(plan.nodes[g])
+                    continue
+                level[..., g] = score_bands(scores[..., g], bands)
+            elif spec.method == "weakest_link":
+                level[..., g], plus[..., g] = weakest_link(kids)
+            elif spec.method == "averaging":
+                _check_pefa_scale(kids, plan.nodes[g])
+                level[..., g], plus[..., g] = averaging(kids)
+            else:
+                level[..., g] = mean_level(kids)
+            missing = np.isnan(scores[..., g])
+            level[..., g] = np.where(missing, np.nan, level[..., g])
+            plus[..., g] &= ~missing
+    if unbanded:
+        warnings.warn(f"groups {unbanded[:10]} get no maturity level: method 'score_bands' needs 'bands' when the "
+                      f"normalisation ({plan.method.normalise.method}) has no bounded range",
+                      ScoringWarning, stacklevel=3)
+    return level, plus
+
+
+def _check_pefa_scale(child_levels: np.ndarray, node: str) -> None:
+    bad = ~np.isnan(child_levels) & ((child_levels < 1) | (child_levels > 4))
+    if bad.any():
+        raise ScoringError(Problem(f"maturity 'averaging' (PEFA M2) works on 4 levels (D, C, B, A); a child has level "
+                                   f"{int(child_levels[bad][0])}", where="maturity", node=node,
+                                   hint="use 4 framework levels for PEFA-style scoring, or weakest_link/mean",
+                                   code="averaging_scale"))
+
+
+def _insufficient_flags(plan: ScoringPlan, insufficient: np.ndarray) -> np.ndarray:
+    """Whether a node's value rests on at least one ``insufficient_data`` KPI, ``(period, member, node)``."""
+    flags = np.zeros(insufficient.shape[:-1] + (len(plan.nodes),), dtype=bool)
+    flags[..., :plan.n_kpis] = insufficient
+    for step in plan.steps:
+        for g in step.groups:
+            flags[..., g] = flags[..., plan.children[g]].any(axis=-1)
+    return flags
+
+
+def _labels(plan: ScoringPlan, level: np.ndarray, plus: np.ndarray) -> np.ndarray:
+    names = plan.catalog.framework.levels
+    table = np.array([None, *names, *[f"level {i}" for i in range(len(names) + 1, 64)]], dtype=object)
+    code = np.where(np.isnan(level), 0, np.clip(np.nan_to_num(level), 0, 63)).astype(int)
+    text = table[code]
+    return np.where(plus & (code > 0), np.char.add(text.astype(str), "+").astype(object), text)
+
+
+def _order(plan: ScoringPlan) -> np.ndarray:
+    index = {n: i for i, n in enumerate(plan.nodes)}
+    return np.array([index[n] for n in plan.catalog.walk()])
+
+
+def _scores_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, maturity: np.ndarray, plus: np.ndarray,
+                  flagged: np.ndarray) -> pd.DataFrame:
+    order = _order(plan)
+    n_per, n_mem = len(data.periods), len(data.members)
+    n_nodes = len(order)
+
+    def long(a: np.ndarray) -> np.ndarray:  # (period, member, node) → rows ordered period, node, member
+        return np.swapaxes(a[..., order], -1, -2).reshape(-1)
+
+    nodes = np.array(plan.nodes, dtype=object)[order]
+    catalog = plan.catalog
+    level = long(maturity)
+    frame = pd.DataFrame({
+        "member": np.tile(np.array(data.members, dtype=object), n_per * n_nodes),
+        "period": np.repeat(np.array(data.periods, dtype=object), n_nodes * n_mem),
+        "node": np.tile(np.repeat(nodes, n_mem), n_per),
+        "kind": np.tile(np.repeat(np.array([catalog.kind(n) for n in nodes], dtype=object), n_mem), n_per),
+        "level": np.tile(np.repeat(plan.level[order], n_mem), n_per),
+        "parent": np.tile(np.repeat(np.array([catalog.parent(n) for n in nodes], dtype=object), n_mem), n_per),
+        "score": long(result.scores[0]),
+        "rank": pd.array(long(result.ranks[0]), dtype="Int64"),
+        "maturity": pd.array(level, dtype="Int64"),
+        "maturity_label": _labels(plan, level, long(plus)),
+        "maturity_plus": long(plus),
+        "coverage": long(result.coverage[0]),
+        "not_applicable": long(result.not_applicable),
+        "insufficient_data": long(flagged),
+    })
+    return frame
+
+
+def _levels_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, levels: np.ndarray) -> pd.DataFrame:
+    n_per, n_mem, n_kpi = data.numeric.shape
+    raw = np.full(data.numeric.shape, None, dtype=object)
+    raw[data.rows["t"].to_numpy(), data.rows["m"].to_numpy(), data.rows["k"].to_numpy()] = data.rows["value"].to_numpy()
+    order = [plan.nodes.index(k) for k in plan.catalog.walk() if k in set(plan.nodes[:n_kpi])]
+
+    def long(a: np.ndarray) -> np.ndarray:  # (period, member, kpi) → rows ordered period, kpi, member
+        return np.swapaxes(a[..., order], -1, -2).reshape(-1)
+
+    level = long(levels)
+    kpis = np.array(plan.nodes[:n_kpi], dtype=object)[order]
+    return pd.DataFrame({
+        "member": np.tile(np.array(data.members, dtype=object), n_per * n_kpi),
+        "period": np.repeat(np.array(data.periods, dtype=object), n_kpi * n_mem),
+        "kpi": np.tile(np.repeat(kpis, n_mem), n_per),
+        "value": long(raw),
+        "status": np.asarray(STATUSES, dtype=object)[long(data.status)],
+        "n": long(data.n),
+        "level": pd.array(level, dtype="Int64"),
+        "level_label": _labels(plan, level, np.zeros(level.shape, dtype=bool)),
+        "score": long(result.scores[0][..., :n_kpi]),
+    })
+
+
+def _weights_frame(plan: ScoringPlan, data: KpiData, result: PlanResult) -> pd.DataFrame:
+    order = _order(plan)
+    n_per, n_nodes = len(data.periods), len(order)
+    nodes = np.array(plan.nodes, dtype=object)[order]
+    return pd.DataFrame({
+        "period": np.repeat(np.array(data.periods, dtype=object), n_nodes),
+        "node": np.tile(nodes, n_per),
+        "parent": np.tile(np.array([plan.catalog.parent(n) for n in nodes], dtype=object), n_per),
+        "weight": result.weights[0][:, order].reshape(-1),
+        "effective_weight": result.effective_weights[0][:, order].reshape(-1),
+    })
+

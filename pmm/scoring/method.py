@@ -1,0 +1,234 @@
+"""The scoring method as plain data: pydantic models of ``normalise``, ``weights``, ``aggregate``, ``maturity``.
+
+A :class:`ScoringMethod` is what ``pmm.score(method=...)`` accepts (also as a dict or a YAML
+file) and what a :class:`~pmm.Scorecard` records. Per-node overrides from the catalog
+(``Kpi.normalise``, ``Group.aggregate``, ``Framework.aggregate``, ``Group.maturity_method``) are
+merged over the framework-wide sections by :func:`merge_section`, which names the node when an
+override is invalid. Formulas and defaults are documented in ``docs/scoring.md``.
+
+Example:
+    >>> from pmm.scoring.method import ScoringMethod
+    >>> m = ScoringMethod.model_validate({"normalise": {"method": "minmax", "range": [1, 100]},
+    ...                                   "aggregate": {"method": "geometric"}})
+    >>> m.normalise.range, m.weights.method, m.aggregate.min_coverage
+    ((1.0, 100.0), 'catalog', None)
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pmm.errors import Problem, ScoringError
+
+__all__ = [
+    "NormaliseSpec", "WeightsSpec", "AggregateSpec", "MaturitySpec", "ScoringMethod",
+    "NORMALISE_METHODS", "AGGREGATE_METHODS", "MATURITY_METHODS", "resolve_method", "merge_section",
+]
+
+NormaliseMethod = Literal["minmax", "zscore", "goalposts", "target", "frontier", "fraction_of_max", "rank",
+                          "percentile_rank", "borda", "none"]
+AggregateMethod = Literal["arithmetic", "geometric", "harmonic", "power", "median", "minimum", "copeland"]
+MaturityMethod = Literal["score_bands", "weakest_link", "averaging", "mean"]
+
+NORMALISE_METHODS: tuple[str, ...] = NormaliseMethod.__args__
+AGGREGATE_METHODS: tuple[str, ...] = AggregateMethod.__args__
+MATURITY_METHODS: tuple[str, ...] = MaturityMethod.__args__
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NormaliseSpec(_Spec):
+    """How KPI values become comparable scores (COINr ``Normalise``); one spec per KPI after overrides.
+
+    Every method first multiplies the value by the KPI's direction (+1 higher, −1 lower and
+    target; a ``target`` KPI is first turned into its distance to the target or band).
+    """
+
+    method: NormaliseMethod = "minmax"
+    range: tuple[float, float] = Field((0.0, 100.0), description="minmax output [lower, upper].")
+    mean: float = Field(0.0, description="zscore: mean of the output.")
+    sd: float = Field(1.0, gt=0, description="zscore: standard deviation of the output.")
+    lower: float | None = Field(None, description="goalposts: lower post (default: the KPI's goalposts).")
+    upper: float | None = Field(None, description="goalposts: upper post (default: the KPI's goalposts).")
+    scale: float = Field(100.0, gt=0, description="goalposts: output for a value at the upper post.")
+    truncate: bool = Field(True, description="goalposts: clip values outside the posts.")
+    cap: bool = Field(False, description="target: cap scores above the target at 1.")
+    pooled: bool = Field(False, description="Normalise over all periods together instead of per period.")
+
+    @model_validator(mode="after")
+    def _check(self) -> NormaliseSpec:
+        lo, hi = self.range
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise ValueError(f"range needs finite lower < upper, found {list(self.range)}")
+        if (self.lower is None) != (self.upper is None):
+            raise ValueError("goalposts need both 'lower' and 'upper' (or neither, to use the KPI's goalposts)")
+        if self.lower is not None and not self.lower < self.upper:
+            raise ValueError(f"goalposts need lower < upper, found lower={self.lower}, upper={self.upper}")
+        return self
+
+    @property
+    def output_range(self) -> tuple[float, float] | None:
+        """The bounded output scale of the method, or ``None`` when unbounded (zscore, rank …)."""
+        return {"minmax": self.range, "goalposts": (0.0, self.scale), "frontier": (0.0, 1.0),
+                "percentile_rank": (0.0, 1.0)}.get(self.method)
+
+
+class WeightsSpec(_Spec):
+    """Where the weights of the children of every group come from."""
+
+    method: Literal["catalog", "equal", "pca"] = "catalog"
+    scale: bool = Field(False, description="pca: divide each |loading| by the child's sd (the LPI rule).")
+    set: str | None = Field(None, description="catalog: a named weight set of the framework.")
+
+    @model_validator(mode="after")
+    def _check(self) -> WeightsSpec:
+        if self.set is not None and self.method != "catalog":
+            raise ValueError(f"a weight 'set' is only used with method 'catalog', found method {self.method!r}")
+        if self.scale and self.method != "pca":
+            raise ValueError(f"'scale' is only used with method 'pca', found method {self.method!r}")
+        return self
+
+
+class _AggregateBase(_Spec):
+    method: AggregateMethod = "arithmetic"
+    p: float = Field(2.0, description="power: the exponent (not 0; use geometric for the limit p → 0).")
+    min_coverage: float | None = Field(
+        None, ge=0, le=1, description="No score when the share of present children is strictly below this.")
+
+    @model_validator(mode="after")
+    def _check_p(self) -> _AggregateBase:
+        if self.method == "power" and (self.p == 0 or not math.isfinite(self.p)):
+            raise ValueError(f"power mean needs a finite p other than 0, found p={self.p} (hint: use geometric for p → 0)")
+        return self
+
+
+class LevelAggregate(_AggregateBase):
+    """The aggregation of one tree level (an entry of ``aggregate.by_level``)."""
+
+
+class AggregateSpec(_AggregateBase):
+    """How the children of a group are combined; ``by_level`` overrides per COINr level (2 = above KPIs)."""
+
+    by_level: dict[int, dict[str, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_levels(self) -> AggregateSpec:
+        for level, spec in self.by_level.items():
+            if level < 2:
+                raise ValueError(f"by_level keys are group levels (2 and up; KPIs are level 1), found {level}")
+            LevelAggregate.model_validate(spec)
+        return self
+
+
+class MaturitySpec(_Spec):
+    """How a group gets a maturity level: from its score (``bands``) or from its children's levels."""
+
+    method: MaturityMethod = "score_bands"
+    bands: tuple[float, ...] | None = Field(
+        None, description="score_bands: ascending cut points on the group score (default: equal bands of the range).")
+
+    @model_validator(mode="after")
+    def _check(self) -> MaturitySpec:
+        if self.bands is not None:
+            if not self.bands or any(not math.isfinite(b) for b in self.bands):
+                raise ValueError(f"bands must be a non-empty list of finite numbers, found {self.bands}")
+            if any(a >= b for a, b in zip(self.bands, self.bands[1:])):
+                raise ValueError(f"bands must be strictly ascending, found {list(self.bands)}")
+        return self
+
+
+class ScoringMethod(_Spec):
+    """The complete scoring method; every section has a documented default.
+
+    Example:
+        >>> ScoringMethod().model_dump()["aggregate"]["method"]
+        'arithmetic'
+    """
+
+    normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
+    weights: WeightsSpec = Field(default_factory=WeightsSpec)
+    aggregate: AggregateSpec = Field(default_factory=AggregateSpec)
+    maturity: MaturitySpec = Field(default_factory=MaturitySpec)
+
+
+def _problems(exc: ValidationError, where: str, node: str = "") -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        hint = ""
+        if err["type"] == "extra_forbidden":
+            hint = "check the spelling; see docs/scoring.md for the keys of each section"
+        elif err["type"] == "literal_error":
+            hint = "see docs/scoring.md for the methods"
+        out.append(Problem(f"{loc}: {msg}" if loc else msg, where=where, node=node, hint=hint, code=err["type"]))
+    return out
+
+
+def resolve_method(method: ScoringMethod | dict[str, Any] | str | Path | None,
+                   catalog_default: dict[str, Any] | None = None) -> ScoringMethod:
+    """The complete :class:`ScoringMethod` from a model, a dict, a YAML path, or ``None``.
+
+    ``None`` takes the catalog's ``framework.scoring`` block, else the library defaults. Sections
+    missing from a dict or YAML file take the library defaults.
+
+    Example:
+        >>> resolve_method({"weights": {"method": "equal"}}).weights.method
+        'equal'
+    """
+    where = "method"
+    if isinstance(method, ScoringMethod):
+        return method
+    if method is None:
+        data: Any = catalog_default or {}
+        where = "catalog framework.scoring"
+    elif isinstance(method, (str, Path)):
+        path = Path(method)
+        if not path.is_file():
+            raise ScoringError(Problem(f"method file {str(path)!r} does not exist", where="method",
+                                       hint="pass a ScoringMethod, a dict, or the path of a YAML file"))
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ScoringError(Problem(f"invalid YAML: {exc}", where=str(path))) from None
+        where = str(path)
+    elif isinstance(method, dict):
+        data = method
+    else:
+        raise ScoringError(Problem(f"expected a ScoringMethod, dict, YAML path or None, found {type(method).__name__}",
+                                   where="method"))
+    if not isinstance(data, dict):
+        raise ScoringError(Problem(f"a method is a mapping of sections, found {type(data).__name__}", where=where,
+                                   hint="e.g. {normalise: {method: minmax}, aggregate: {method: arithmetic}}"))
+    try:
+        return ScoringMethod.model_validate(data)
+    except ValidationError as exc:
+        raise ScoringError(_problems(exc, where)) from None
+
+
+def merge_section(base: _Spec, override: dict[str, Any] | None, model: type[_Spec], *, node: str,
+                  where: str) -> Any:
+    """``base`` with the keys of a per-node ``override`` dict replaced, validated as ``model``.
+
+    Raises:
+        ScoringError: naming ``node`` when the merged section is invalid.
+
+    Example:
+        >>> merge_section(NormaliseSpec(), {"method": "goalposts", "lower": 0, "upper": 10},
+        ...               NormaliseSpec, node="k1", where="kpi normalise").method
+        'goalposts'
+    """
+    data = base.model_dump(exclude={"by_level"}) if isinstance(base, AggregateSpec) else base.model_dump()
+    if override:
+        data.update(override)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScoringError(_problems(exc, where, node)) from None

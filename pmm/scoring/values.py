@@ -1,0 +1,278 @@
+"""The KPI-values table: validation, and the dense ``(period, member, kpi)`` arrays scoring runs on.
+
+The long table has columns ``member, period (optional), kpi, value`` and optionally ``status``
+(``ok``, ``not_applicable``, ``not_reported``, ``insufficient_data``) and ``n`` (records behind
+the value). :func:`prepare_values` checks every row against the catalog and raises one
+:class:`~pmm.errors.ScoringError` listing all problems with their row labels.
+:func:`values_from_wide` turns a wide table (one column per KPI, e.g. COINr's ``iData``) into it.
+
+Example:
+    >>> import pandas as pd, pmm
+    >>> wide = pd.DataFrame({"uCode": ["AUT", "BEL"], "a": [1.0, 2.0], "b": [3.0, None]})
+    >>> values_from_wide(wide, member="uCode").to_dict("records")[:2]
+    [{'member': 'AUT', 'kpi': 'a', 'value': 1.0}, {'member': 'BEL', 'kpi': 'a', 'value': 2.0}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from pmm.errors import Problem, ScoringError, did_you_mean
+
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
+
+__all__ = ["STATUSES", "KpiData", "prepare_values", "values_from_wide"]
+
+#: Status codes of a KPI value; ``missing`` marks a (member, period, KPI) without any input row.
+STATUSES: tuple[str, ...] = ("ok", "not_applicable", "not_reported", "insufficient_data", "missing")
+OK, NOT_APPLICABLE, NOT_REPORTED, INSUFFICIENT, MISSING = range(5)
+_MAX_ROWS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class KpiData:
+    """Validated KPI values as dense arrays over ``(period, member, kpi)``.
+
+    Attributes:
+        members: member codes, sorted (COINr sorts units by code).
+        periods: periods, sorted; ``[None]`` when the table has no ``period`` column.
+        kpis: KPI ids in catalog order.
+        numeric: the value as a number (categorical answers → their level), NaN when absent.
+        status: status codes (index into :data:`STATUSES`).
+        n: records behind each value (NaN when not given).
+        rows: the input rows (``member, period, kpi, value, status, n``) with positions ``t, m, k``.
+        input_rows: number of input rows.
+    """
+
+    members: tuple[Any, ...]
+    periods: tuple[Any, ...]
+    kpis: tuple[str, ...]
+    numeric: np.ndarray
+    status: np.ndarray
+    n: np.ndarray
+    rows: pd.DataFrame
+    input_rows: int
+
+
+def _rows_text(labels: Sequence[Any]) -> str:
+    shown = ", ".join(str(x) for x in labels[:_MAX_ROWS_SHOWN])
+    more = f" … ({len(labels)} rows in all)" if len(labels) > _MAX_ROWS_SHOWN else ""
+    return f"row{'s' if len(labels) != 1 else ''} {shown}{more}"
+
+
+def _is_missing(series: pd.Series) -> pd.Series:
+    return series.isna()
+
+
+def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
+    """Validate the long KPI-values table and build the dense arrays.
+
+    Raises:
+        ScoringError: listing every problem: missing columns, unknown KPI ids, duplicate
+            (member, period, kpi) rows, non-numeric values of numeric KPIs, answers outside a
+            categorical KPI's answer set, unknown statuses, negative ``n``.
+
+    Example:
+        >>> import pandas as pd, pmm
+        >>> meta = pd.DataFrame({"iCode": ["a", "I"], "Parent": ["I", None], "Level": [1, 2],
+        ...                      "Direction": [1, None], "Weight": [1, 1], "Type": ["Indicator", "Aggregate"]})
+        >>> data = prepare_values(pd.DataFrame({"member": ["X", "Y"], "kpi": "a", "value": [1, 2]}),
+        ...                       pmm.Catalog.from_table(meta))
+        >>> data.numeric.shape, data.members
+        ((1, 2, 1), ('X', 'Y'))
+    """
+    if not isinstance(values, pd.DataFrame):
+        raise ScoringError(Problem(f"KPI values must be a pandas DataFrame, found {type(values).__name__}",
+                                   where="values", hint="use pmm.values_from_wide() for a wide table"))
+    required = ["member", "kpi", "value"]
+    absent = [c for c in required if c not in values.columns]
+    if absent:
+        hints = "; ".join(f"{c!r}: {did_you_mean(c, map(str, values.columns))}" for c in absent)
+        raise ScoringError(Problem(f"the values table lacks column(s) {absent}; found {list(map(str, values.columns))}",
+                                   where="values", hint=f"expected member, period (optional), kpi, value, status "
+                                   f"(optional), n (optional); {hints}", code="missing_column"))
+    has_period = "period" in values.columns
+    problems: list[Problem] = []
+    frame = pd.DataFrame({"member": values["member"].to_numpy(dtype=object),
+                          "period": values["period"].to_numpy(dtype=object) if has_period else None,
+                          "kpi": values["kpi"].to_numpy(dtype=object),
+                          "value": values["value"].to_numpy(dtype=object)})
+    labels = np.asarray(values.index, dtype=object)
+
+    for column in ["member", "kpi"] + (["period"] if has_period else []):
+        bad = _is_missing(frame[column]).to_numpy()
+        if bad.any():
+            problems.append(Problem(f"empty {column!r} in {_rows_text(labels[bad])}", where=f"values column {column!r}",
+                                    hint="every row needs a member, a KPI id" + (" and a period" if has_period else ""),
+                                    code="missing_key"))
+    kpi_text = frame["kpi"].astype(str)
+    known = set(catalog.kpi_ids)
+    unknown = ~kpi_text.isin(known) & ~_is_missing(frame["kpi"])
+    for name in sorted(set(kpi_text[unknown])):
+        rows = labels[(kpi_text == name).to_numpy() & unknown.to_numpy()]
+        problems.append(Problem(f"unknown KPI {name!r} in {_rows_text(rows)}", where="values column 'kpi'", node=name,
+                                hint=did_you_mean(name, catalog.kpi_ids), code="unknown_kpi"))
+
+    status = _statuses(values, frame, labels, problems)
+    n = _counts(values, labels, problems)
+    numeric = _numeric_values(frame, kpi_text, status, catalog, labels, problems)
+
+    keys = ["member", "period", "kpi"] if has_period else ["member", "kpi"]
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if dup.any():
+        groups = frame[dup].groupby(keys, sort=True, dropna=False).groups
+        for key, idx in list(groups.items()):
+            key_text = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key if isinstance(key, tuple) else (key,)))
+            problems.append(Problem(f"duplicate rows for ({key_text}): {_rows_text(labels[np.asarray(idx)])}",
+                                    where="values", hint="keep one value per member, period and KPI",
+                                    code="duplicate"))
+    if problems:
+        raise ScoringError(problems)
+
+    member_codes, members = pd.factorize(frame["member"], sort=True)
+    if has_period:
+        try:
+            period_codes, periods = pd.factorize(frame["period"], sort=True)
+        except TypeError:
+            raise ScoringError(Problem("periods of mixed types cannot be ordered", where="values column 'period'",
+                                       hint="use one type for periods, e.g. all integers (2022) or all strings ('2022-Q1')")) from None
+        periods = tuple(periods.tolist())
+    else:
+        period_codes, periods = np.zeros(len(frame), dtype=np.intp), (None,)
+    kpi_index = {k: i for i, k in enumerate(catalog.kpi_ids)}
+    kpi_codes = kpi_text.map(kpi_index).to_numpy(dtype=np.intp)
+    shape = (len(periods), len(members), len(catalog.kpi_ids))
+    dense = np.full(shape, np.nan)
+    dense_status = np.full(shape, MISSING, dtype=np.int8)
+    dense_n = np.full(shape, np.nan)
+    dense[period_codes, member_codes, kpi_codes] = numeric
+    dense_status[period_codes, member_codes, kpi_codes] = status
+    dense_n[period_codes, member_codes, kpi_codes] = n
+    rows = frame.assign(status=np.asarray(STATUSES, dtype=object)[status], n=n, t=period_codes, m=member_codes,
+                        k=kpi_codes)
+    return KpiData(tuple(members.tolist()), periods, catalog.kpi_ids, dense, dense_status, dense_n, rows, len(values))
+
+
+def _statuses(values: pd.DataFrame, frame: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    value_missing = _is_missing(frame["value"]).to_numpy()
+    if "status" not in values.columns:
+        return np.where(value_missing, NOT_REPORTED, OK).astype(np.int8)
+    given = values["status"].to_numpy(dtype=object)
+    given_missing = pd.isna(given)
+    text = np.where(given_missing, "", given.astype(str))
+    allowed = STATUSES[:4]
+    status = np.full(len(frame), OK, dtype=np.int8)
+    for code, name in enumerate(allowed):
+        status[text == name] = code
+    bad = ~np.isin(text, allowed) & ~given_missing
+    for name in sorted(set(text[bad])):
+        problems.append(Problem(f"unknown status {name!r} in {_rows_text(labels[text == name])}",
+                                where="values column 'status'", hint=did_you_mean(name, allowed), code="status"))
+    status[given_missing & value_missing] = NOT_REPORTED
+    ok_without_value = (status == OK) & value_missing & ~given_missing
+    if ok_without_value.any():
+        problems.append(Problem(f"status 'ok' without a value in {_rows_text(labels[ok_without_value])}",
+                                where="values column 'value'",
+                                hint="give the value, or a status such as 'not_reported' or 'insufficient_data'",
+                                code="ok_without_value"))
+    return status
+
+
+def _counts(values: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    if "n" not in values.columns:
+        return np.full(len(values), np.nan)
+    n = pd.to_numeric(values["n"], errors="coerce").to_numpy(dtype=float)
+    bad = (np.isnan(n) & ~pd.isna(values["n"].to_numpy(dtype=object))) | (n < 0)
+    if bad.any():
+        problems.append(Problem(f"'n' must be a non-negative number, found {values['n'].to_numpy(dtype=object)[bad][:3].tolist()} "
+                                f"in {_rows_text(labels[bad])}", where="values column 'n'", code="n"))
+    return n
+
+
+def _numeric_values(frame: pd.DataFrame, kpi_text: pd.Series, status: np.ndarray, catalog: Catalog,
+                    labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """Numbers for numeric KPIs, levels for categorical ones; NaN for absent or unusable values."""
+    raw = frame["value"]
+    out = np.full(len(frame), np.nan)
+    categorical = {k.id: k.maturity.answers for k in catalog.kpis if k.categorical}
+    is_cat = kpi_text.isin(list(categorical)).to_numpy()
+    present = ~_is_missing(raw).to_numpy()
+    numeric_rows = ~is_cat & present
+    if numeric_rows.any():
+        parsed = pd.to_numeric(raw[numeric_rows], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(parsed)
+        if bad.any():
+            where_bad = np.flatnonzero(numeric_rows)[bad]
+            for name in sorted(set(kpi_text.iloc[where_bad])):
+                sel = where_bad[kpi_text.iloc[where_bad].to_numpy() == name]
+                examples = [raw.iloc[i] for i in sel[:3]]
+                problems.append(Problem(f"KPI {name!r} is numeric but {_rows_text(labels[sel])} hold non-numeric or "
+                                        f"infinite values such as {examples}", where="values column 'value'", node=name,
+                                        hint="give numbers (a dot as decimal separator), or leave the value empty "
+                                        "with a status", code="not_numeric"))
+        out[numeric_rows] = parsed
+    for kpi_id, answers in categorical.items():
+        sel = np.flatnonzero((kpi_text == kpi_id).to_numpy() & present)
+        if not len(sel):
+            continue
+        text = raw.iloc[sel].astype(str)
+        levels = text.map(answers).to_numpy(dtype=float)
+        bad = np.isnan(levels)
+        if bad.any():
+            found = sorted(set(text[bad]))[:5]
+            problems.append(Problem(f"answers {found} of categorical KPI {kpi_id!r} in {_rows_text(labels[sel[bad]])} "
+                                    f"are not in its answer set", where="values column 'value'", node=kpi_id,
+                                    hint=f"expected one of {sorted(answers)}", code="unknown_answer"))
+        out[sel] = levels
+    out[status != OK] = np.nan
+    return out
+
+
+def values_from_wide(table: pd.DataFrame, catalog: Catalog | None = None, *, member: str = "member",
+                     period: str | None = None, kpis: Sequence[str] | None = None) -> pd.DataFrame:
+    """Turn a wide table (one row per member[/period], one column per KPI) into the long KPI-values table.
+
+    Args:
+        table: the wide table, e.g. COINr's ``iData``.
+        catalog: if given, the KPI columns are the catalog's KPI ids found in the table (other
+            columns such as names or group labels are left out).
+        member: the column holding member codes (``"uCode"`` for COINr data).
+        period: the column holding periods (``"Time"`` for COINr panels), if any.
+        kpis: the KPI columns; default every column other than ``member`` and ``period``.
+
+    Returns:
+        A long DataFrame ``member, [period,] kpi, value`` — one row per cell, empty cells kept
+        as missing values (they become ``not_reported``).
+
+    Raises:
+        ScoringError: when a named column is absent.
+
+    Example:
+        >>> import pandas as pd
+        >>> wide = pd.DataFrame({"uCode": ["AUT"], "Time": [2020], "a": [1.5]})
+        >>> values_from_wide(wide, member="uCode", period="Time").to_dict("records")
+        [{'member': 'AUT', 'period': 2020, 'kpi': 'a', 'value': 1.5}]
+    """
+    ids = [member] + ([period] if period else [])
+    absent = [c for c in ids if c not in table.columns]
+    if absent:
+        raise ScoringError(Problem(f"the wide table lacks column(s) {absent}", where="values",
+                                   hint=did_you_mean(absent[0], map(str, table.columns)), code="missing_column"))
+    if kpis is None:
+        kpis = [c for c in table.columns if c not in ids]
+        if catalog is not None:
+            kpis = [c for c in kpis if c in set(catalog.kpi_ids)]
+    else:
+        missing = [k for k in kpis if k not in table.columns]
+        if missing:
+            raise ScoringError(Problem(f"KPI column(s) {missing} are not in the wide table", where="values",
+                                       hint=did_you_mean(missing[0], map(str, table.columns)), code="missing_column"))
+    long = table.melt(id_vars=ids, value_vars=list(kpis), var_name="kpi", value_name="value")
+    return long.rename(columns={member: "member", **({period: "period"} if period else {})})
+
