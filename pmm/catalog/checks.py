@@ -177,12 +177,13 @@ def _check_definition(k: Kpi, sources: dict[str, Source], loc: Callable[..., str
                                     code="unknown_source"))
             continue
         fields = {name: f.type for name, f in src.fields.items()}
+        codes = {name: f.codes for name, f in src.fields.items() if f.codes}
         expect = {"share": "boolean", "count_distinct": None}.get(m.agg, "number")
         for key, text, want in (("expr", m.expr, expect), ("filter", m.filter, "boolean")):
             if text is None:
                 continue
             try:
-                parse_expression(text, fields, expect=want, where=loc(*base, key), node=k.id)
+                parse_expression(text, fields, expect=want, codes=codes, where=loc(*base, key), node=k.id)
             except ExpressionError as exc:
                 problems.extend(exc.problems)
     d = k.definition

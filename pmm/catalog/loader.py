@@ -154,7 +154,8 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
     try:
         catalog = Catalog(frameworks[0][0], sources, groups, kpis, _locate=origins, _broken=broken)
     except CatalogError as exc:
-        problems.extend(exc.problems)
+        # with unreadable files, "no KPIs" is a consequence, not a finding
+        problems.extend(p for p in exc.problems if not (unreadable and p.code == "no_kpis"))
     if problems:
         raise CatalogError(problems)
     return catalog

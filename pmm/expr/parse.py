@@ -91,6 +91,7 @@ def parse_expression(
     fields: Mapping[str, str] | Collection[str] | None = None,
     *,
     expect: str | None = None,
+    codes: Mapping[str, Collection[str]] | None = None,
     where: str = "",
     node: str = "",
 ) -> Expression:
@@ -103,6 +104,8 @@ def parse_expression(
             expression type such as ``number``) or a plain collection of names (type ``any``).
             ``None`` accepts any name.
         expect: required result type (``boolean`` for filters, ``number`` for measures).
+        codes: allowed codes of category fields; a literal compared with such a field must be one
+            of them (a misspelt code would otherwise select no rows).
         where: location for error messages (``file.yaml:12:9``).
         node: KPI id for error messages.
 
@@ -117,12 +120,13 @@ def parse_expression(
         >>> parse_expression('channel in ["red", "yellow"]', {"channel": "string"}).type
         'boolean'
     """
-    return _Checker(text, fields, where=where, node=node).check(expect)
+    return _Checker(text, fields, codes=codes, where=where, node=node).check(expect)
 
 
 class _Checker:
-    def __init__(self, text: str, fields, *, where: str, node: str):
+    def __init__(self, text: str, fields, *, codes: Mapping[str, Collection[str]] | None, where: str, node: str):
         self.text = text
+        self.codes = {k: set(v) for k, v in (codes or {}).items()}
         self.where = where
         self.node = node
         if fields is None:
@@ -193,7 +197,7 @@ class _Checker:
     def visit_Name(self, n: ast.Name, depth: int) -> str:
         if n.id.startswith("_"):
             raise self.fail(f"name {n.id!r} is not allowed (names may not start with '_')", at=n)
-        if n.id in FUNCTIONS:
+        if n.id in FUNCTIONS and (self.fields is None or n.id not in self.fields):
             raise self.fail(f"function {n.id!r} must be called with arguments", hint=FUNCTIONS[n.id][2], at=n)
         if self.fields is not None and n.id not in self.fields:
             known = ", ".join(sorted(self.fields)) or "none"
@@ -236,7 +240,7 @@ class _Checker:
         return "boolean"
 
     def visit_Compare(self, n: ast.Compare, depth: int) -> str:
-        left = self.visit(n.left, depth)
+        left_node, left = n.left, self.visit(n.left, depth)
         for op, right in zip(n.ops, n.comparators):
             if type(op) not in _COMPARE_OPS:
                 raise self.fail(f"comparison {_describe(op)} is not allowed", hint="use == or != (not 'is')", at=n)
@@ -246,12 +250,32 @@ class _Checker:
                 for e in right.elts:
                     if not isinstance(e, ast.Constant) or isinstance(e.value, bytes):
                         raise self.fail("'in' lists may hold only literals", at=e)
+                    self.compatible(left, self.visit(e, depth), n)
+                    self.check_code(left_node, e)
+                left_node = right
                 continue
             rt = self.visit(right, depth)
-            if "any" not in (left, rt) and "null" not in (left, rt) and left != rt:
-                raise self.fail(f"cannot compare {left} with {rt}", hint="compare like with like; use is_null(x) for missing values", at=n)
-            left = rt
+            self.compatible(left, rt, n)
+            self.check_code(left_node, right)
+            self.check_code(right, left_node)
+            left_node, left = right, rt
         return "boolean"
+
+    def compatible(self, left: str, right: str, at: ast.AST) -> None:
+        if "any" not in (left, right) and "null" not in (left, right) and left != right:
+            raise self.fail(f"cannot compare {left} with {right}",
+                            hint="compare like with like; use is_null(x) for missing values", at=at)
+
+    def check_code(self, field_node: ast.AST, literal: ast.AST) -> None:
+        """A literal compared with a category field must be one of its codes."""
+        if not (isinstance(field_node, ast.Name) and field_node.id in self.codes):
+            return
+        if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+            allowed = self.codes[field_node.id]
+            if literal.value not in allowed:
+                hint = did_you_mean(literal.value, allowed)
+                raise self.fail(f"{literal.value!r} is not a code of {field_node.id!r} "
+                                f"(codes: {', '.join(sorted(allowed))})", hint=hint, at=literal)
 
     def visit_Call(self, n: ast.Call, depth: int) -> str:
         if not isinstance(n.func, ast.Name):

@@ -132,3 +132,25 @@ def test_parsing_never_evaluates(tmp_path):
     with pytest.raises(ExpressionError):
         parse_expression(text)
     assert not marker.exists()
+
+
+def test_category_codes_are_checked_in_comparisons_and_lists():
+    codes = {"channel": ["green", "yellow", "orange", "red"]}
+    assert parse_expression('channel == "red"', FIELDS, codes=codes).type == "boolean"
+    assert parse_expression('"red" != channel', FIELDS, codes=codes).type == "boolean"
+    with pytest.raises(ExpressionError, match="'purple' is not a code of 'channel'"):
+        parse_expression('channel == "purple"', FIELDS, codes=codes)
+    with pytest.raises(ExpressionError, match="did you mean 'yellow'"):
+        parse_expression('channel in ["red", "yelow"]', FIELDS, codes=codes)
+
+
+def test_in_lists_are_type_checked():
+    with pytest.raises(ExpressionError, match="cannot compare string with number"):
+        parse_expression('hs_code in ["2203", 2204]', FIELDS)
+
+
+def test_a_field_may_share_its_name_with_a_function():
+    e = parse_expression("month(month) == 12", {"month": "date"})
+    assert e.names == {"month"}
+    with pytest.raises(ExpressionError, match="must be called"):
+        parse_expression("month == 12", {"x": "date"})
