@@ -18,6 +18,9 @@ from pmm.mapping import MappingResult, SourceProfile, load_profile, map
 from pmm.scorecard import Scorecard
 from pmm.scoring import ScoringMethod, score, values_from_wide
 # outputs: forms, report, workbook, plots
+from pmm.report import plots as plot
+from pmm.report.demo import demo_scorecard, run_demo
+from pmm.report.html import render_report, write_report
 from pmm.report.read_values import read_values
 from pmm.report.template import write_template
 
@@ -42,6 +45,11 @@ __all__ = [
     "Scorecard",
     "values_from_wide",
     # outputs: forms, report, workbook, plots
+    "demo_scorecard",
+    "plot",
     "read_values",
+    "render_report",
+    "run_demo",
+    "write_report",
     "write_template",
 ]

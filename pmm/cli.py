@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pmm import __version__
 from pmm.errors import PmmError
@@ -26,6 +27,10 @@ EPILOG = """examples:
   pmm validate indicators/wco-pmm        check a catalog and print its tree
   pmm validate wco-pmm                   the same, by the name of a shipped catalog
   pmm schema -o catalog.schema.json      write the JSON Schema for editor autocompletion
+  pmm demo                               the whole job on bundled workshop data, into ./pmm-demo
+  pmm score wco-pmm values.csv -o out/   score KPI values; writes out/scorecard.xlsx and CSVs
+  pmm report wco-pmm values.csv -o r.html  the HTML scorecard report
+  pmm template wco-pmm -o form.xlsx      a self-assessment input form
 """
 
 
@@ -65,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.set_defaults(run=_schema)
+    _add_output_commands(sub, common)
     return parser
 
 
@@ -88,6 +94,189 @@ def _schema(args: argparse.Namespace) -> int:
             print(f"wrote {args.output}")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+# -- outputs: score, report, template, demo ---------------------------------------------------------
+_INPUT_HELP = "KPI values: CSV, Parquet or Excel files (a filled `pmm template` form is read as such)"
+
+
+def _add_scoring_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("catalog", help="catalog file, directory, or shipped name (wco-pmm, rbm-example)")
+    p.add_argument("values", nargs="+", help=_INPUT_HELP)
+    p.add_argument("--members", metavar="FILE", help="member attributes (member, name, region, income_group …)")
+    p.add_argument("--method", metavar="YAML", help="scoring method file (default: the catalog's scoring block)")
+
+
+def _add_report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
+    p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
+                   help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
+    p.add_argument("--min-group-size", type=int, default=3, metavar="N",
+                   help="suppress peer statistics over groups smaller than N (default: 3)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+
+def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``score``, ``report``, ``template`` and ``demo``."""
+    raw = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser("score", parents=[common], formatter_class=raw, help="score KPI values into a workbook",
+                       description="Score a KPI-values table (member, period, kpi, value[, status]) with a catalog; "
+                                   "write OUT/scorecard.xlsx, OUT/scores.csv and OUT/kpi_levels.csv.",
+                       epilog="examples:\n  pmm score wco-pmm values.csv -o out/\n"
+                              "  pmm score wco-pmm forms/*.xlsx --members members.csv --method method.yaml -o out/")
+    _add_scoring_inputs(p)
+    _add_report_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.set_defaults(run=_score)
+
+    p = sub.add_parser("report", parents=[common], formatter_class=raw, help="write the HTML scorecard report",
+                       description="Score KPI values and write one self-contained HTML report: overview, one "
+                                   "scorecard per member, methodology.",
+                       epilog="examples:\n  pmm report wco-pmm values.csv --members members.csv --peers region -o report.html\n"
+                              "  pmm report wco-pmm values.csv --disclosure public -o public.html")
+    _add_scoring_inputs(p)
+    _add_report_options(p)
+    p.add_argument("--period", help="the period reported (default: the latest)")
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="the report file")
+    p.set_defaults(run=_report)
+
+    p = sub.add_parser("template", parents=[common], formatter_class=raw, help="write a self-assessment form (.xlsx)",
+                       description="Write an Excel input form with a row per KPI; read filled forms back with "
+                                   "pmm.read_values or pass them to pmm score / pmm report.",
+                       epilog="examples:\n  pmm template wco-pmm -o form.xlsx\n"
+                              "  pmm template wco-pmm --member KEN --period 2024 --disclosure wco -o KEN-2024.xlsx")
+    p.add_argument("catalog", help="catalog file, directory, or shipped name")
+    p.add_argument("-o", "--output", required=True, metavar="XLSX", help="the form file")
+    p.add_argument("--member", default="", help="pre-fill the member code")
+    p.add_argument("--period", default="", help="pre-fill the period")
+    p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
+                   help="ask only for KPIs at or below this disclosure level")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(run=_template)
+
+    p = sub.add_parser("demo", parents=[common], formatter_class=raw, help="run the whole job on bundled workshop data",
+                       description="Generate a regional workshop data set (about 22 administrations x 3 years), map "
+                                   "it with the wco-pmm catalog, score it, and write report.html, scorecard.xlsx "
+                                   "and kpi_values.csv.",
+                       epilog="examples:\n  pmm demo\n  pmm demo -o workshop --members 30 --seed 7 --force")
+    p.add_argument("-o", "--output", default="pmm-demo", metavar="DIR", help="output folder (default: ./pmm-demo)")
+    p.add_argument("--members", type=int, default=22, help="number of administrations (default: 22)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.set_defaults(run=_demo)
+
+
+class _Progress:
+    """Progress of long steps on standard error: a tqdm bar on a terminal, plain lines otherwise, nothing if quiet."""
+
+    def __init__(self, quiet: bool, label: str, *, plain_lines: bool = True):
+        self.quiet, self.label, self.plain_lines, self.bar = quiet, label, plain_lines, None
+        if not quiet and sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(desc=label, unit="step", leave=False, file=sys.stderr)
+            except ImportError:  # tqdm is optional
+                pass
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.total = total
+            self.bar.set_postfix_str(step, refresh=False)
+            self.bar.update(done - self.bar.n)
+        elif not self.quiet and self.plain_lines:
+            print(f"{self.label}: {step} ({done}/{total})", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _scorecard(args: argparse.Namespace) -> Any:
+    import pmm
+    from pmm.report.tables import read_table, read_tables
+
+    catalog = pmm.load_catalog(args.catalog)
+    values = read_tables(args.values)
+    members = read_table(args.members) if args.members else None
+    return pmm.score(values, catalog, method=args.method, members=members)
+
+
+def _refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        raise PmmError(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; pass --force to overwrite")
+
+
+def _score(args: argparse.Namespace) -> int:
+    from pmm.report.excel import write_workbook
+
+    out = Path(args.output)
+    paths = [out / "scorecard.xlsx", out / "scores.csv", out / "kpi_levels.csv"]
+    _refuse_existing(paths, args.force)
+    card = _scorecard(args)
+    write_workbook(card, paths[0], peers=args.peers, disclosure=args.disclosure,
+                   min_group_size=args.min_group_size, force=True)
+    from pmm.report.html import visible_kpis
+
+    shown = set(visible_kpis(card.catalog, args.disclosure))
+    hidden = set(card.catalog.kpi_ids) - shown
+    card.scores[~card.scores["node"].isin(hidden)].to_csv(paths[1], index=False)
+    card.levels[card.levels["kpi"].isin(shown)].to_csv(paths[2], index=False)
+    if not args.quiet:
+        print("wrote " + ", ".join(map(str, paths)))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pmm.report.html import write_report
+
+    out = Path(args.output)
+    _refuse_existing([out], args.force)
+    card = _scorecard(args)
+    period = args.period
+    if period is not None and period not in list(card.periods):
+        period = next((p for p in card.periods if str(p) == period), period)
+    progress = _Progress(args.quiet, "report", plain_lines=False)
+    try:
+        write_report(card, out, period=period, peers=args.peers, disclosure=args.disclosure,
+                     min_group_size=args.min_group_size, force=True, progress=progress)
+    finally:
+        progress.close()
+    if not args.quiet:
+        print(f"wrote {out}")
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    import pmm
+
+    period: int | str = int(args.period) if args.period.isdigit() else args.period
+    path = pmm.write_template(pmm.load_catalog(args.catalog), args.output, member=args.member, period=period,
+                              disclosure=args.disclosure, force=args.force)
+    if not args.quiet:
+        print(f"wrote {path}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import time
+
+    from pmm.report.demo import run_demo
+
+    started = time.perf_counter()
+    progress = _Progress(args.quiet, "pmm demo")
+    try:
+        result = run_demo(args.output, members=args.members, seed=args.seed, force=args.force, progress=progress)
+    finally:
+        progress.close()
+    if not args.quiet:
+        print(f"pmm demo: done in {time.perf_counter() - started:.1f} s; outputs in {result.folder.resolve()}/")
+        for label, path in (("report", result.report), ("workbook", result.workbook), ("KPI values", result.values)):
+            print(f"  {label:<11} {path}")
+        print()
+        print("\n".join(result.summary()))
     return 0
 
 

@@ -167,6 +167,45 @@ class Scorecard:
         return profile_table(self._scores, self._levels, self.catalog, member, self._period(period), top)
 
     # -- export -----------------------------------------------------------------------------------
+    @property
+    def plot(self) -> Any:
+        """Plots of this scorecard: ``card.plot.radar(member)``, ``.ranking()``, ``.maturity_heatmap()``,
+        ``.trend(member)``, ``.distribution(kpi, member=…)`` (see :mod:`pmm.report.plots`).
+
+        Example:
+            >>> import pmm
+            >>> card = pmm.demo_scorecard(members=4)
+            >>> card.plot.ranking().get_xlabel()
+            'score'
+        """
+        from pmm.report.plots import ScorecardPlots
+
+        return ScorecardPlots(self)
+
+    def to_excel(self, path: Any, **kw: Any) -> Any:
+        """Write an Excel workbook (see :func:`pmm.report.excel.write_workbook` for the options).
+
+        Example:
+            >>> import pmm, tempfile, pathlib
+            >>> pmm.demo_scorecard(members=4).to_excel(pathlib.Path(tempfile.mkdtemp()) / "card.xlsx").name
+            'card.xlsx'
+        """
+        from pmm.report.excel import write_workbook
+
+        return write_workbook(self, path, **kw)
+
+    def to_html(self, path: Any, **kw: Any) -> Any:
+        """Write the HTML scorecard report (see :func:`pmm.write_report` for the options).
+
+        Example:
+            >>> import pmm, tempfile, pathlib
+            >>> pmm.demo_scorecard(members=4).to_html(pathlib.Path(tempfile.mkdtemp()) / "report.html").name
+            'report.html'
+        """
+        from pmm.report.html import write_report
+
+        return write_report(self, path, **kw)
+
     def to_frame(self) -> pd.DataFrame:
         """The scores table with node names, ready to save (``to_csv``/``to_parquet``)."""
         names = {n: self.catalog.name(n) for n in self.catalog.walk()}

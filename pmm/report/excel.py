@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 
-from pmm import __version__
 from pmm.errors import PmmError
 from pmm.report.html import visible_kpis
 from pmm.report.plots import dimension_ids
@@ -88,6 +87,8 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def _summary(card: Any, period: Any, kpis: list[str]) -> tuple[list[tuple[str, Any]], pd.DataFrame]:
+    from pmm import __version__
+
     cat = card.catalog
     dims = dimension_ids(card)
     s = card.scores[card.scores["period"] == period]
@@ -118,7 +119,7 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
         period: the period of the summary sheet (default: the latest; other sheets hold every period).
         peers: a column of ``card.members`` forming the peer groups of the benchmarks sheet.
         disclosure: the most closed disclosure level included; KPIs above it are left out.
-        min_group_size: peer statistics over smaller groups are blanked (``suppressed`` is TRUE).
+        min_group_size: peer statistics over smaller groups are suppressed (blank, ``suppressed`` TRUE).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
 
     Returns:
@@ -172,11 +173,7 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     if disclosure != "confidential":
         kw["disclosure"] = disclosure
     bench = card.benchmark(by=peers, **kw)
-    bench = bench[~bench["node"].isin(hidden)].copy()
-    stats = [c for c in ("mean", "median", "q1", "q3", "min", "max", "best_member", "percentile", "gap_to_median",
-                         "gap_to_best") if c in bench.columns]
-    bench[stats] = bench[stats].astype(object).where(~bench["suppressed"].astype(bool), None)
-    _write_frame(wb.create_sheet("benchmarks"), bench)
+    _write_frame(wb.create_sheet("benchmarks"), bench[~bench["node"].isin(hidden)])
     weights = card.weights[~card.weights["node"].isin(hidden)]
     _write_frame(wb.create_sheet("weights"), weights.assign(name=weights["node"].map(names)))
     method = card.method.model_dump(mode="json") if hasattr(card.method, "model_dump") else card.method

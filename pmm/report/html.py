@@ -26,7 +26,6 @@ from typing import Any
 
 import pandas as pd
 
-from pmm import __version__
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
@@ -222,6 +221,8 @@ class _Context:
         hidden = set(cat.kpi_ids) - set(self.kpis)
         w = self.card.weights
         w = w[~w["node"].isin(hidden)]
+        if "period" in w.columns:
+            w = w[w["period"] == self.period]
         order = {n: i for i, n in enumerate(cat.walk())}
         w = w.assign(_o=w["node"].map(order)).sort_values("_o")
         return [{"node": r.node, "name": cat.name(r.node), "kind": cat.kind(r.node),
@@ -289,6 +290,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
     """
     import jinja2
 
+    from pmm import __version__
+
     periods = list(card.periods)
     if period is None:
         period = periods[-1]
@@ -301,10 +304,10 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
                    title or f"{cat.framework.name}: scorecard {period}")
     member_ids = ctx.member_ids
     pages = []
-    for m in member_ids:
+    for i, m in enumerate(member_ids, start=1):
         pages.append(ctx.member_page(m))
         if progress is not None:
-            progress()
+            progress(f"member page {m}", i, len(member_ids))
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("report.html.j2")
@@ -344,7 +347,7 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
             the methodology.
         title: the page title (default: the framework name and period).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
-        progress: a callable called once per member page (for progress bars).
+        progress: a callback ``f(step, done, total)`` called after each member page (for progress bars).
 
     Returns:
         The path written.
