@@ -23,6 +23,8 @@ from pmm.report.demo import demo_scorecard, run_demo
 from pmm.report.html import render_report, write_report
 from pmm.report.read_values import read_values
 from pmm.report.template import write_template
+# synthetic data
+from pmm import datasets
 
 __version__ = "0.1.0"
 
@@ -52,4 +54,6 @@ __all__ = [
     "run_demo",
     "write_report",
     "write_template",
+    # synthetic data
+    "datasets",
 ]

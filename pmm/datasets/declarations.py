@@ -1,0 +1,290 @@
+"""Synthetic goods declarations in the canonical ``declarations`` layout (fully vectorised).
+
+How a table is drawn (all with numpy, no Python loop over rows):
+
+1. Rows are shared among member × year cells in proportion to each member's trade volume
+   (its size class) with 4 % yearly growth; lodgement times are spread over the year, mostly in
+   office hours, and numbered in lodgement order (``XMB-2024-0000001``).
+2. Flow (62 % import, 33 % export, 5 % transit), e-commerce (more in mature members), transport
+   mode (more road and rail for landlocked members, post and air for e-commerce), office
+   (one of the member's offices serving that mode), express, AEO, electronic lodgement, single
+   window and preferential treatment.
+3. The risk channel: the red (physical inspection) share falls from about 30 % at latent
+   maturity 0.2 to 5 % at 0.9, AEOs get a third of it; orange (scanning) and yellow
+   (documentary) shares fall too. Inspections find more in mature members (better targeting).
+4. Lodgement → release: a log-normal duration whose median falls from about 13 h (maturity
+   0.2) to under an hour (0.9) on the green channel, multiplied for yellow, orange and red,
+   for sea, for paper declarations; a Pareto-tailed fraction gives the long tail.
+   Goods are often declared before arrival (pre-arrival processing, more in mature members);
+   some of them are released before the goods arrive, so arrival → release is negative for
+   them. Physically inspected goods are never released before arrival plus the inspection.
+   A small share (more in weak members, more on red) is not yet released (``release_ts`` missing).
+5. Customs value (log-normal by mode, in the member's currency) and duties and taxes
+   (tariff, reduced under preference, plus VAT; nothing on transit and most exports).
+
+Example:
+    >>> from pmm.datasets import synthetic_declarations
+    >>> d = synthetic_declarations(20_000, members=4, years=[2024], seed=1)
+    >>> d.shape
+    (20000, 21)
+    >>> sorted(d["channel"].unique())
+    ['green', 'orange', 'red', 'yellow']
+    >>> bool((d["release_ts"] < d["arrival_ts"]).any())  # pre-arrival releases exist
+    True
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pmm.datasets.columns import identifiers, labels, timestamps, year_starts
+from pmm.datasets.members import (OFFICE_KINDS, REFERENCE_YEAR, MemberProfile, member_profiles, normalise_years,
+                                  offices)
+from pmm.errors import PmmError, Problem
+
+__all__ = ["FLOWS", "CHANNELS", "TRANSPORT_MODES", "PARTNERS", "synthetic_declarations"]
+
+FLOWS: tuple[str, ...] = ("import", "export", "transit")
+CHANNELS: tuple[str, ...] = ("green", "yellow", "orange", "red")
+TRANSPORT_MODES: tuple[str, ...] = ("sea", "air", "road", "rail", "post", "other")
+#: Fictitious trading partners used as countries of origin (user-assigned ISO 3166 range).
+PARTNERS: tuple[str, ...] = tuple(f"X{a}{b}" for a in "QRUWY" for b in "ABCDEFGH")
+
+_HOUR = 3600
+_FLOW_P = np.array([0.62, 0.33, 0.05])
+# transport-mode probabilities (sea, air, road, rail, post, other) for a coastal member, a
+# landlocked member, and an e-commerce shipment
+_MODE_P = np.array([
+    [0.38, 0.18, 0.30, 0.05, 0.06, 0.03],
+    [0.08, 0.15, 0.58, 0.10, 0.06, 0.03],
+    [0.00, 0.42, 0.06, 0.00, 0.52, 0.00],
+])
+# the office kind (index in OFFICE_KINDS) serving each transport mode; sea → inland when landlocked
+_OFFICE_KIND_OF_MODE = np.array([0, 1, 2, 2, 4, 3])
+_MODE_TIME_FACTOR = np.array([1.4, 0.6, 1.0, 1.2, 0.9, 1.0])
+_CHANNEL_TIME_FACTOR = np.array([1.0, 3.0, 5.0, 10.0])
+_ARRIVAL_GAP_H = np.array([72.0, 8.0, 6.0, 24.0, 24.0, 12.0])  # pre-lodgement lead time by mode
+_VALUE_MEDIAN = np.array([25_000.0, 6_000.0, 9_000.0, 40_000.0, 120.0, 5_000.0])
+_N_HS = 400
+_MAX_PROCESSING_H = 120 * 24.0
+_CELL_SPAN = 400 * 86_400  # seconds: more than a year, so cell × span + offset sorts by cell first
+_CHUNK = 1 << 20
+_DRAWN = ("flow", "mode", "office", "channel", "inspected", "finding", "electronic", "aeo", "ecommerce", "express",
+          "single_window", "preferential", "arrived", "no_arrival", "released", "not_released", "value", "duty",
+          "hs", "origin")
+
+
+def _choose(rng: np.random.Generator, cumulative: np.ndarray) -> np.ndarray:
+    """Index drawn per row from row-wise cumulative probabilities (rows × options)."""
+    u = rng.random(cumulative.shape[0])
+    return (u[:, None] >= cumulative[:, :-1]).sum(axis=1).astype(np.int8)
+
+
+def _hs_pool(rng: np.random.Generator) -> list[str]:
+    """Distinct six-digit HS codes weighted towards the most traded chapters."""
+    chapters = np.concatenate([np.arange(1, 98)[np.arange(1, 98) != 77], [84, 85, 87, 39, 61, 62, 30, 27, 72, 94] * 8])
+    codes: dict[str, None] = {}
+    while len(codes) < _N_HS:
+        chapter = int(rng.choice(chapters))
+        codes.setdefault(f"{chapter:02d}{int(rng.integers(1, 100)):02d}{int(rng.integers(0, 100)):02d}", None)
+    return list(codes)
+
+
+@dataclass(frozen=True)
+class _Members:
+    """Per-member parameters as arrays indexed by member position, and the office table."""
+
+    landlocked: np.ndarray
+    preference_share: np.ndarray
+    currency: np.ndarray
+    duty_rate: np.ndarray
+    vat_rate: np.ndarray
+    office_codes: list[str]
+    office_first: np.ndarray  # members × office kinds: first index in office_codes
+    office_count: np.ndarray  # members × office kinds: how many offices of that kind
+
+    @classmethod
+    def of(cls, profiles: list[MemberProfile]) -> _Members:
+        codes: list[str] = []
+        first = np.zeros((len(profiles), len(OFFICE_KINDS)), dtype=np.int64)
+        count = np.zeros_like(first)
+        for i, profile in enumerate(profiles):
+            member_offices = offices(profile)
+            for k, kind in enumerate(OFFICE_KINDS):
+                of_kind = [code for code, office_kind in member_offices if office_kind == kind]
+                first[i, k], count[i, k] = len(codes), len(of_kind)
+                codes += of_kind
+        return cls(landlocked=np.array([p.landlocked for p in profiles]),
+                   preference_share=np.array([p.preference_share for p in profiles]),
+                   currency=np.array([p.currency for p in profiles]),
+                   duty_rate=np.array([p.duty_rate for p in profiles]),
+                   vat_rate=np.array([p.vat_rate for p in profiles]),
+                   office_codes=codes, office_first=first, office_count=count)
+
+
+def _draw_chunk(rng: np.random.Generator, maturity: np.ndarray, member_i: np.ndarray, lodged: np.ndarray,
+                members: _Members, n_members: int) -> dict[str, np.ndarray]:
+    """Every field but the identifiers for one chunk of rows (codes as small integers)."""
+    n = len(maturity)
+    landlocked = members.landlocked[member_i]
+
+    # flow, e-commerce, transport mode, office
+    flow = _choose(rng, np.broadcast_to(np.cumsum(_FLOW_P), (n, 3)))
+    is_import, is_export = flow == 0, flow == 1
+    ecommerce = rng.random(n) < np.where(is_import, 0.02 + 0.22 * maturity, np.where(is_export, 0.08 * maturity, 0.0))
+    mode = _choose(rng, np.cumsum(_MODE_P, axis=1)[np.where(ecommerce, 2, landlocked.astype(np.int64))])
+    express = rng.random(n) < np.where(ecommerce, 0.65, np.where(mode == 1, 0.25, 0.01))
+    kind = _OFFICE_KIND_OF_MODE[mode]
+    kind = np.where((kind == 0) & landlocked, OFFICE_KINDS.index("I"), kind)
+    office = members.office_first[member_i, kind] + (members.office_count[member_i, kind]
+                                                     * rng.random(n) ** 2).astype(np.int64)
+
+    # trader and procedure flags
+    electronic = rng.random(n) < 1.0 - 0.6 * (1.0 - maturity) ** 1.5
+    single_window = electronic & (rng.random(n) < 0.05 + 0.9 * maturity ** 1.5)
+    aeo = rng.random(n) < (0.01 + 0.35 * maturity ** 2) * np.where(is_export, 1.3, 1.0)
+    preference = np.where(is_import, members.preference_share[member_i], np.where(is_export, 0.1, 0.0))
+    preferential = rng.random(n) < preference
+
+    # risk channel, inspection, finding
+    red = (0.04 + 0.36 * (1.0 - maturity) ** 1.5) * np.where(aeo, 0.3, 1.0) * np.where(electronic, 1.0, 1.3)
+    red = np.where(flow == 2, red * 0.3, red)
+    orange = 0.03 + 0.05 * (1.0 - maturity)
+    yellow = 0.08 + 0.15 * (1.0 - maturity)
+    u = rng.random(n)
+    channel = np.select([u < red, u < red + orange, u < red + orange + yellow], [3, 2, 1], 0).astype(np.int8)
+    inspected = rng.random(n) < np.array([0.005, 0.03, 0.5, 1.0])[channel]
+    hit = np.where(channel >= 2, 0.03 + 0.32 * maturity ** 1.2, 0.02)
+    documentary_hit = (channel == 1) & (rng.random(n) < 0.02 + 0.08 * maturity)
+    finding = (inspected & (rng.random(n) < hit)) | documentary_hit
+
+    # lodgement → release: log-normal body, Pareto tail
+    median_h = 30.0 * np.exp(-4.3 * maturity) * _CHANNEL_TIME_FACTOR[channel] * _MODE_TIME_FACTOR[mode]
+    median_h *= np.where(electronic, 1.0, 2.0) * np.where(aeo, 0.6, 1.0) * np.where(express, 0.5, 1.0)
+    tail = rng.random(n) < 0.04 + 0.06 * (1.0 - maturity)
+    processing_h = median_h * rng.lognormal(0.0, 0.9, n) * np.where(tail, 3.0 * (1.0 + rng.pareto(1.2, n)), 1.0)
+    released = lodged + (np.minimum(processing_h, _MAX_PROCESSING_H) * _HOUR).astype(np.int64)
+
+    # arrival: before lodgement, or after it when pre-lodged; most exports have none
+    pre_lodged = rng.random(n) < np.minimum(0.05 + 0.6 * maturity + 0.2 * express, 0.95)
+    lead_h = _ARRIVAL_GAP_H[mode] * rng.lognormal(0.0, 0.7, n)
+    wait_h = (4.0 + 40.0 * (1.0 - maturity)) * rng.lognormal(0.0, 1.0, n)
+    arrival_gap_h = np.where(is_export, 12.0 * rng.lognormal(0.0, 0.8, n), np.where(pre_lodged, lead_h, -wait_h))
+    no_arrival = is_export & (rng.random(n) >= 0.35)
+    arrived = lodged + (arrival_gap_h * _HOUR).astype(np.int64)
+
+    # inspected goods, and goods the administration holds until arrival, leave after arrival
+    allowed_before_arrival = rng.random(n) < 0.3 + 0.5 * maturity
+    hold = ~no_arrival & (inspected | ~allowed_before_arrival)
+    after_arrival = (np.where(inspected, 3.0, 0.5) * rng.lognormal(0.0, 0.8, n) * _HOUR).astype(np.int64)
+    released = np.where(hold, np.maximum(released, arrived + after_arrival), released)
+    not_released = rng.random(n) < (0.001 + 0.012 * (1.0 - maturity)) * np.where(channel == 3, 3.0, 1.0)
+
+    # value, duties and taxes
+    currency = members.currency[member_i]
+    value = np.where(ecommerce, 80.0, _VALUE_MEDIAN[mode]) * rng.lognormal(0.0, 1.3, n) * currency
+    duty_rate = members.duty_rate[member_i] * rng.gamma(2.0, 0.5, n) * np.where(preferential, 0.15, 1.0)
+    import_taxes = value * duty_rate + value * (1.0 + duty_rate) * members.vat_rate[member_i]
+    de_minimis = ecommerce & (value < 150.0 * currency)
+    export_duty = is_export & (rng.random(n) < 0.03)
+    duty = np.where(is_import & ~de_minimis, import_taxes, np.where(export_duty, 0.05 * value, 0.0))
+
+    hs = (_N_HS * rng.random(n) ** 2.5).astype(np.int16)
+    origin = np.where(is_export, member_i, n_members + (len(PARTNERS) * rng.random(n) ** 2).astype(np.int64))
+    return {
+        "flow": flow, "mode": mode, "office": office, "channel": channel, "inspected": inspected,
+        "finding": finding, "electronic": electronic, "aeo": aeo, "ecommerce": ecommerce, "express": express,
+        "single_window": single_window, "preferential": preferential, "arrived": arrived, "no_arrival": no_arrival,
+        "released": released, "not_released": not_released, "value": np.round(value, 2),
+        "duty": np.round(duty, 2), "hs": hs, "origin": origin,
+    }
+
+
+def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
+                           years: int | Iterable[int] = (2022, 2023, 2024), seed: int = 0) -> pd.DataFrame:
+    """Synthetic goods declarations in the canonical ``declarations`` layout.
+
+    Args:
+        n: number of rows (declarations), shared among members and years by trade volume.
+        members: how many fictitious members, or a list of member codes (see
+            :func:`pmm.datasets.synthetic_members`).
+        years: one year, a range or a list of calendar years (lodgement years).
+        seed: random seed; the same arguments always give the same table.
+
+    Returns:
+        A DataFrame with the fields of the ``declarations`` source of ``indicators/wco-pmm``, in
+        contract order: strings and category codes as ``str``, timestamps as
+        ``datetime64[ns]`` (``arrival_ts`` missing for most exports, ``release_ts`` missing
+        while not released), flags as ``bool``, value and duties as ``float64``.
+        ``declaration_id`` is unique; rows are ordered by member, year and lodgement time.
+
+    Example:
+        >>> d = synthetic_declarations(5_000, members=["XMB", "XNV"], years=2024)
+        >>> sorted(d["member"].unique()), d["lodgement_ts"].dt.year.unique().tolist()
+        (['XMB', 'XNV'], [2024])
+        >>> d["declaration_id"].is_unique, str(d["release_ts"].dtype)
+        (True, 'datetime64[ns]')
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise PmmError(Problem(f"expected a non-negative number of declarations, found {n!r}", where="n",
+                               hint="pass e.g. n=100_000"))
+    profiles = member_profiles(members, seed)
+    year_list = normalise_years(years)
+    n, n_members, n_years = int(n), len(profiles), len(year_list)
+
+    # member × year cells, in proportion to trade volume with 4 % yearly growth
+    rng = np.random.default_rng([seed, zlib.crc32(b"declarations")])
+    cell_weight = np.array([p.size_weight * 1.04 ** (y - REFERENCE_YEAR) for p in profiles for y in year_list])
+    counts = rng.multinomial(n, cell_weight / cell_weight.sum())
+    cell = np.repeat(np.arange(n_members * n_years), counts)
+    member_i = (cell // n_years).astype(np.int64)
+    year_i = cell % n_years
+    maturity = np.array([p.maturity(y) for p in profiles for y in year_list])[cell]
+
+    # lodgement: a day of the year, mostly in office hours; sorted (and numbered) within each cell
+    starts, days = year_starts(year_list)
+    second = np.where(rng.random(n) < 0.8, np.clip(rng.normal(11.5, 2.5, n), 0, 23.99) * _HOUR,
+                      rng.random(n) * 24 * _HOUR).astype(np.int64)
+    cell_base = cell.astype(np.int64) * _CELL_SPAN
+    offset = np.sort(cell_base + (rng.random(n) * days[year_i]).astype(np.int64) * 86_400 + second) - cell_base
+    lodged = starts[year_i] + offset
+    sequence = np.arange(n) - np.concatenate([[0], np.cumsum(counts)[:-1]])[cell] + 1
+
+    # every other field, chunk by chunk (bounded temporaries; fixed chunks keep results reproducible)
+    table = _Members.of(profiles)
+    parts = [_draw_chunk(np.random.default_rng([seed, zlib.crc32(b"declarations"), k]),
+                         maturity[lo:lo + _CHUNK], member_i[lo:lo + _CHUNK], lodged[lo:lo + _CHUNK], table, n_members)
+             for k, lo in enumerate(range(0, n, _CHUNK))]
+    drawn = {name: np.concatenate([part[name] for part in parts]) if parts else np.zeros(0, dtype=np.int64)
+             for name in _DRAWN}
+    del parts
+
+    return pd.DataFrame({
+        "member": labels([p.member for p in profiles], member_i),
+        "declaration_id": identifiers([f"{p.member}-{y}" for p in profiles for y in year_list], cell, sequence,
+                                      width=max(7, len(str(int(counts.max(initial=0)))))),
+        "office": labels(table.office_codes, drawn["office"]),
+        "flow": labels(FLOWS, drawn["flow"]),
+        "lodgement_ts": timestamps(lodged),
+        "arrival_ts": timestamps(drawn["arrived"], missing=drawn["no_arrival"]),
+        "release_ts": timestamps(drawn["released"], missing=drawn["not_released"]),
+        "channel": labels(CHANNELS, drawn["channel"]),
+        "inspected": drawn["inspected"].astype(bool),
+        "finding": drawn["finding"].astype(bool),
+        "electronic": drawn["electronic"].astype(bool),
+        "aeo": drawn["aeo"].astype(bool),
+        "ecommerce": drawn["ecommerce"].astype(bool),
+        "express": drawn["express"].astype(bool),
+        "single_window": drawn["single_window"].astype(bool),
+        "transport_mode": labels(TRANSPORT_MODES, drawn["mode"]),
+        "preferential": drawn["preferential"].astype(bool),
+        "customs_value": drawn["value"].astype(np.float64),
+        "duty_assessed": drawn["duty"].astype(np.float64),
+        "hs_code": labels(_hs_pool(np.random.default_rng([seed, zlib.crc32(b"hs")])), drawn["hs"]),
+        "origin": labels([p.member for p in profiles] + list(PARTNERS), drawn["origin"]),
+    })
