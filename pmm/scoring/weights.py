@@ -33,7 +33,7 @@ def relative_weights(catalog: Catalog, nodes: tuple[str, ...], spec: WeightsSpec
     """Relative weight of every node (root included, weight 1) for ``catalog``/``equal`` weights.
 
     Raises:
-        ScoringError: unknown weight set, or a set naming unknown nodes or non-positive weights.
+        ScoringError: unknown weight set (the catalog has already checked each set's nodes and weights).
 
     Example:
         >>> import pmm
@@ -51,20 +51,7 @@ def relative_weights(catalog: Catalog, nodes: tuple[str, ...], spec: WeightsSpec
             raise ScoringError(Problem(f"unknown weight set {spec.set!r}", where="method.weights.set",
                                        hint=did_you_mean(spec.set, sets) or "the catalog declares no weight_sets",
                                        code="weight_set"))
-        problems = []
-        for node, w in sets[spec.set].items():
-            if node not in weights or node == catalog.root:
-                problems.append(Problem(f"weight set {spec.set!r} names {node!r}, which is not a KPI or group",
-                                        where=f"framework.weight_sets.{spec.set}", node=node,
-                                        hint=did_you_mean(node, [n for n in nodes if n != catalog.root]),
-                                        code="weight_set_node"))
-            elif not w > 0:
-                problems.append(Problem(f"weights must be positive, found {w}", where=f"framework.weight_sets.{spec.set}",
-                                        node=node, code="weight_set_value"))
-            else:
-                weights[node] = float(w)
-        if problems:
-            raise ScoringError(problems)
+        weights.update({node: float(w) for node, w in sets[spec.set].items()})  # validated by the catalog
     return np.array([weights[n] for n in nodes])
 
 
