@@ -42,7 +42,7 @@ import pandas as pd
 from pmm.catalog.models import Source
 from pmm.datasets.declarations import synthetic_declarations
 from pmm.datasets.dirty import add_dirty_rows
-from pmm.datasets.members import MemberProfile, member_profiles, normalise_years, offices
+from pmm.datasets.members import REFERENCE_YEAR, MemberProfile, member_profiles, normalise_years, offices
 from pmm.errors import PmmError, Problem
 
 __all__ = ["synthetic_sources", "conform", "GENERATED_SOURCES"]
@@ -114,6 +114,11 @@ def _member_offices(profile: MemberProfile) -> np.ndarray:
     return np.array([code for code, _ in offices(profile)], dtype=object)
 
 
+def _annual_revenue(profile: MemberProfile, year: int) -> float:
+    """Expected revenue of a member in a year (national currency): size × currency, growing 5 % a year."""
+    return 5e8 * profile.size_weight * profile.currency * 1.05 ** (year - REFERENCE_YEAR)
+
+
 # --- one generator per source ---------------------------------------------------------------------
 def _seizures(ctx: _Context) -> Columns:
     rng = ctx.rng("seizures")
@@ -130,7 +135,7 @@ def _seizures(ctx: _Context) -> Columns:
         date = _dates_in(rng, year, k)
         office = _member_offices(profile)[rng.integers(0, len(offices(profile)), k)]
         declaration_id = np.full(k, None, dtype=object)
-        risk_targeted = rng.random(k) < 0.3 + 0.6 * m
+        risk_targeted = rng.random(k) < 0.15 + 0.8 * m
         if n_linked:
             lodged = linked["lodgement_ts"].to_numpy().astype("datetime64[D]")
             date[:n_linked] = np.minimum(lodged + rng.integers(0, 4, n_linked) * _DAY,
@@ -160,10 +165,13 @@ def _audits(ctx: _Context) -> Columns:
         k = int(rng.poisson(40 * profile.size_weight * (0.5 + m)))
         completed = _dates_in(rng, year, k)
         kind = rng.choice(3, size=k, p=[0.6, 0.35, 0.05])
-        duration = np.where(kind == 1, 90.0, 30.0) * (1.4 - 0.6 * m) * rng.lognormal(0.0, 0.6, k)
+        duration = np.where(kind == 1, 200.0, 60.0) * (1.7 - 1.4 * m) * rng.lognormal(0.0, 0.5, k)
         risk_selected = rng.random(k) < 0.4 + 0.5 * m
         finding = rng.random(k) < np.where(risk_selected, 0.2 + 0.5 * m, 0.12)
-        recovered = 20_000.0 * profile.currency * rng.lognormal(0.0, 1.3, k) * np.where(kind == 1, 3.0, 1.0)
+        # recoveries add up to a yield (share of revenue) of about 0.05 % (weak) to 1 % (leading)
+        weight = finding * rng.lognormal(0.0, 1.0, k) * np.where(kind == 1, 3.0, 1.0)
+        target = _annual_revenue(profile, year) * (0.05 + 1.2 * m ** 1.5) / 100 * rng.lognormal(0.0, 0.15)
+        recovered = weight / max(weight.sum(), 1e-12) * target
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
             "audit_id": _ids(profile.member, "A", year, k),
@@ -172,7 +180,7 @@ def _audits(ctx: _Context) -> Columns:
             "kind": np.asarray(("desk", "field", "other"), dtype=object)[kind],
             "risk_selected": risk_selected,
             "finding": finding,
-            "additional_revenue": np.round(np.where(finding, recovered, 0.0), 2),
+            "additional_revenue": np.round(recovered, 2),
         })
     return _stack(parts)
 
@@ -193,7 +201,7 @@ def _aeo_register(ctx: _Context) -> Columns:
             certified += new
             withdrawn = np.concatenate([withdrawn, np.zeros(new, dtype=bool)])
             role = np.concatenate([role, _pick(rng, _ROLES, _ROLE_P, new)])
-            sme = np.concatenate([sme, rng.random(new) < 0.25 + 0.2 * (1 - m)])
+            sme = np.concatenate([sme, rng.random(new) < 0.12 + 0.35 * m])
             parts.append({
                 "member": np.full(certified, profile.member, dtype=object),
                 "operator_id": np.array([f"{profile.member}-AEO{j:05d}" for j in range(1, certified + 1)], dtype=object),
@@ -210,13 +218,13 @@ def _revenue(ctx: _Context) -> Columns:
     parts = []
     months = np.arange(12)
     for profile, year, m in ctx.cells():
-        annual = 2e6 * profile.size_weight * profile.currency * 1.05 ** (year - ctx.years[0])
+        annual = _annual_revenue(profile, year)
         performance = rng.normal(0.88 + 0.14 * m, 0.03)  # collected / target over the year
         seasonal = 1 + 0.12 * np.sin(2 * np.pi * (months + rng.random()) / 12)
         collected = (annual / 12 * _REVENUE_SHARE[:, None] * seasonal[None, :]
                      * rng.lognormal(0.0, 0.08, (len(_REVENUE_TYPES), 12)))
         target = collected / (performance * rng.lognormal(0.0, 0.04, collected.shape))
-        arrears = collected * (0.35 - 0.3 * m) * rng.lognormal(0.0, 0.25, collected.shape)
+        arrears = collected * (0.1 + 4.0 * (1 - m) ** 2) * rng.lognormal(0.0, 0.25, collected.shape)  # months
         k = collected.size
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
@@ -233,7 +241,8 @@ def _budget(ctx: _Context) -> Columns:
     rng = ctx.rng("budget")
     parts = []
     for profile, year, m in ctx.cells():
-        total = 1.5e5 * profile.size_weight * profile.currency * rng.lognormal(0.0, 0.05)
+        cost_of_collection = (0.5 + 6.0 * (1 - m) ** 1.5) / 100  # 4.8 % at maturity 0.2, 0.7 % at 0.9
+        total = _annual_revenue(profile, year) * cost_of_collection * rng.lognormal(0.0, 0.05)
         shares = np.array([0.65 - 0.15 * m, 0.04 + 0.14 * m, 0.15, 0.16 + 0.01 * m])
         k = len(_BUDGET_LINES)
         parts.append({
@@ -266,14 +275,14 @@ def _staff(ctx: _Context) -> Columns:
             employed = np.concatenate([employed, np.arange(hired, hired + new)])
             hired += new
             k = len(employed)
-            trained = rng.random(k) >= 0.4 * (1 - m)
+            trained = rng.random(k) >= 0.5 * (1 - m)
             parts.append({
                 "member": np.full(k, profile.member, dtype=object),
                 "staff_id": np.array([f"{profile.member}-E{j + 1:06d}" for j in employed], dtype=object),
                 "snapshot_date": np.full(k, np.datetime64(f"{year}-12-31")),
                 "function": np.asarray(_FUNCTIONS, dtype=object)[function[employed]],
                 "female": female[employed],
-                "training_hours": np.round(np.where(trained, (8 + 40 * m) * rng.lognormal(0.0, 0.7, k), 0.0), 1),
+                "training_hours": np.round(np.where(trained, (10 + 60 * m) * rng.lognormal(0.0, 0.5, k), 0.0), 1),
             })
     return _stack(parts)
 
@@ -284,12 +293,12 @@ def _rulings(ctx: _Context) -> Columns:
     for profile, year, m in ctx.cells():
         k = int(rng.poisson(30 * profile.size_weight * m ** 1.5 + 2))
         requested = _dates_in(rng, year, k)
-        issued = _later(rng, requested, 120 - 90 * m, 0.6, ctx.cutoff)
+        issued = _later(rng, requested, 15 + 150 * (1 - m) ** 1.5, 0.5, ctx.cutoff)
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
             "ruling_id": _ids(profile.member, "R", year, k),
             "requested_date": requested,
-            "issued_date": np.where(rng.random(k) < 0.03, np.datetime64("NaT"), issued),  # a few withdrawn
+            "issued_date": np.where(rng.random(k) < 0.01, np.datetime64("NaT"), issued),  # a few withdrawn
             "subject": _pick(rng, ("classification", "origin", "valuation"), np.array([0.7, 0.2, 0.1]), k),
         })
     return _stack(parts)
@@ -301,10 +310,10 @@ def _appeals(ctx: _Context) -> Columns:
     for profile, year, m in ctx.cells():
         k = int(rng.poisson(25 * profile.size_weight * (1.2 - m)))
         lodged = _dates_in(rng, year, k)
-        decided = _later(rng, lodged, 30 + 150 * (1 - m), 0.7, ctx.cutoff)
-        upheld = 0.35 - 0.2 * m
+        decided = _later(rng, lodged, 15 + 200 * (1 - m) ** 1.5, 0.6, ctx.cutoff)
+        upheld, partly = 0.4 - 0.35 * m, 0.2 - 0.12 * m  # weak decisions are overturned more often
         outcome = _pick(rng, ("upheld", "partially_upheld", "dismissed", "withdrawn"),
-                        np.array([upheld, 0.15, 0.77 - upheld, 0.08]), k)
+                        np.array([upheld, partly, 0.92 - upheld - partly, 0.08]), k)
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
             "appeal_id": _ids(profile.member, "P", year, k),
@@ -319,11 +328,12 @@ def _integrity(ctx: _Context) -> Columns:
     rng = ctx.rng("integrity")
     parts = []
     for profile, year, m in ctx.cells():
-        k = int(rng.poisson(8 * profile.size_weight * (1.2 - 0.5 * m)))
+        per_1000_staff = 1.0 + 25.0 * (1 - m) ** 2  # substantiated cases a year
+        k = int(rng.poisson(_HEADCOUNT[profile.size_class] * per_1000_staff / 1000 / 0.35))
         opened = _dates_in(rng, year, k)
-        closed = _later(rng, opened, 90, 0.8, ctx.cutoff)
+        closed = _later(rng, opened, 30 + 200 * (1 - m) ** 1.5, 0.8, ctx.cutoff)
         substantiated = rng.random(k) < 0.35
-        sanctioned = substantiated & (rng.random(k) < 0.3 + 0.5 * m)
+        sanctioned = substantiated & (rng.random(k) < 0.15 + 0.8 * m)
         still_open = np.isnat(closed)
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
@@ -343,9 +353,11 @@ def _info_requests(ctx: _Context) -> Columns:
         k = int(rng.poisson(30 * profile.size_weight * (0.3 + m)))
         sent = _dates_in(rng, year, k)
         received = rng.random(k) < 0.5
-        answer_days = np.where(received, 45 - 30 * m, 40.0) * rng.lognormal(0.0, 0.8, k)
+        # requests received are answered by this member; those sent, by partners (about 40 days)
+        answer_days = np.where(received, 6 + 90 * (1 - m) ** 1.5, 40.0) * rng.lognormal(0.0, 0.7, k)
         answered = sent + np.ceil(answer_days).astype(np.int64) * _DAY
-        answered = np.where((answered <= ctx.cutoff) & (rng.random(k) >= 0.08), answered, np.datetime64("NaT"))
+        never = rng.random(k) < np.where(received, 0.02 + 0.1 * (1 - m), 0.08)
+        answered = np.where((answered <= ctx.cutoff) & ~never, answered, np.datetime64("NaT"))
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
             "request_id": _ids(profile.member, "Q", year, k),
