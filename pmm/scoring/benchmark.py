@@ -10,8 +10,8 @@ Example:
     ...                        "score": [10.0, 20.0, 30.0, 40.0], "rank": [4, 3, 2, 1], "maturity": 1,
     ...                        "insufficient_data": False})
     >>> b = benchmark_table(scores, None, None, by=None)
-    >>> b.loc[b.member == "B", ["n", "median", "percentile", "gap_to_best", "group_rank"]].to_dict("records")
-    [{'n': 4, 'median': 25.0, 'percentile': 33.33333333333333, 'gap_to_best': -20.0, 'group_rank': 3}]
+    >>> b.loc[b.member == "B", ["n", "median", "percentile", "gap_to_best", "group_rank"]].round(2).to_dict("records")
+    [{'n': 4, 'median': 25.0, 'percentile': 33.33, 'gap_to_best': -20.0, 'group_rank': 3}]
 """
 
 from __future__ import annotations
@@ -96,28 +96,28 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
             warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the benchmark",
                           ScoringWarning, stacklevel=3)
         frame = frame.assign(group=label)[label.notna()]
-    keys = ["group", "period", "node"]
+    frame = frame.assign(_period=pd.factorize(frame["period"], use_na_sentinel=False)[0])
+    keys = ["group", "_period", "node"]
     grouped = frame.groupby(keys, sort=False, dropna=False)["score"]
-    out = frame.assign(
-        n=grouped.transform("count").astype(int), mean=grouped.transform("mean"),
-        median=grouped.transform("median"), q1=grouped.transform(lambda s: s.quantile(0.25)),
-        q3=grouped.transform(lambda s: s.quantile(0.75)), min=grouped.transform("min"), max=grouped.transform("max"),
-        group_rank=grouped.rank(method="min", ascending=False), _up=grouped.rank(method="min", ascending=True))
+    stats = grouped.agg(["count", "mean", "median", "min", "max"]).rename(columns={"count": "n"})
+    stats["q1"] = grouped.quantile(0.25)
+    stats["q3"] = grouped.quantile(0.75)
     best = frame.dropna(subset=["score"]).sort_values(keys + ["score", "member"], ascending=[True] * 3 + [False, True],
                                                       kind="stable")
-    best = best.drop_duplicates(keys)[keys + ["member"]].rename(columns={"member": "best_member"})
-    out = out.merge(best, on=keys, how="left")
+    stats["best_member"] = best.drop_duplicates(keys).set_index(keys)["member"]
+    out = frame.assign(group_rank=grouped.rank(method="min", ascending=False),
+                       _up=grouped.rank(method="min", ascending=True)).join(stats, on=keys)
+    out["n"] = out["n"].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["percentile"] = 100.0 * (out.pop("_up") - 1.0) / (out["n"] - 1.0)
     out["gap_to_median"] = out["score"] - out["median"]
     out["gap_to_best"] = out["score"] - out["max"]
     out["suppressed"] = out["n"] < min_group_size
-    hidden = ["mean", "median", "q1", "q3", "min", "max", "best_member", "group_rank", "percentile",
-              "gap_to_median", "gap_to_best"]
-    out[hidden] = out[hidden].astype(object).where(~out["suppressed"].to_numpy()[:, None], None)
-    for column in hidden:
-        if column != "best_member":
-            out[column] = pd.to_numeric(out[column], errors="coerce")
+    shown = ~out["suppressed"]
+    for column in ["mean", "median", "q1", "q3", "min", "max", "group_rank", "percentile", "gap_to_median",
+                   "gap_to_best"]:
+        out[column] = out[column].where(shown)
+    out["best_member"] = out["best_member"].astype(object).where(shown & out["best_member"].notna(), None)
     out["group_rank"] = out["group_rank"].astype("Int64")
     columns = ["group", "period", "node", "kind", "member", "score", *_STATS, "group_rank", "percentile",
                "gap_to_median", "gap_to_best", "suppressed", "insufficient_data"]

@@ -137,11 +137,12 @@ def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
 
     member_codes, members = pd.factorize(frame["member"], sort=True)
     if has_period:
-        try:
-            period_codes, periods = pd.factorize(frame["period"], sort=True)
-        except TypeError:
-            raise ScoringError(Problem("periods of mixed types cannot be ordered", where="values column 'period'",
-                                       hint="use one type for periods, e.g. all integers (2022) or all strings ('2022-Q1')")) from None
+        kinds = {"number" if isinstance(p, (int, float, np.number)) else type(p).__name__ for p in frame["period"]}
+        if len(kinds) > 1:
+            raise ScoringError(Problem(f"periods of mixed types ({', '.join(sorted(kinds))}) cannot be ordered",
+                                       where="values column 'period'", code="period_type",
+                                       hint="use one type for periods, e.g. all integers (2022) or all strings ('2022-Q1')"))
+        period_codes, periods = pd.factorize(frame["period"], sort=True)
         periods = tuple(periods.tolist())
     else:
         period_codes, periods = np.zeros(len(frame), dtype=np.intp), (None,)
@@ -175,7 +176,7 @@ def _statuses(values: pd.DataFrame, frame: pd.DataFrame, labels: np.ndarray, pro
         problems.append(Problem(f"unknown status {name!r} in {_rows_text(labels[text == name])}",
                                 where="values column 'status'", hint=did_you_mean(name, allowed), code="status"))
     status[given_missing & value_missing] = NOT_REPORTED
-    ok_without_value = (status == OK) & value_missing & ~given_missing
+    ok_without_value = (text == "ok") & value_missing
     if ok_without_value.any():
         problems.append(Problem(f"status 'ok' without a value in {_rows_text(labels[ok_without_value])}",
                                 where="values column 'value'",
