@@ -46,30 +46,49 @@ def _cell_value(x: Any) -> Any:
     return x
 
 
-def _write_frame(ws: Any, frame: pd.DataFrame, *, header_row: int = 1) -> None:
+def _write_frame(ws: Any, frame: pd.DataFrame, *, preamble: list[list[Any]] | None = None) -> None:
+    """Write ``preamble`` rows, then ``frame`` with a styled, frozen, filterable header, to an empty write-only sheet.
+
+    Sheet views and column widths must be set before the first row of a write-only sheet.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from pmm.report.xlstyle import LEVEL_COLOURS, style_header
+    from pmm.report.xlstyle import HEADER_FILL, LEVEL_COLOURS
 
+    preamble = preamble or []
+    header_row = len(preamble) + 1
     columns = [str(c) for c in frame.columns]
-    style_header(ws, header_row, columns)
-    for r, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
-        for c, value in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=_cell_value(value))
+    ws.freeze_panes = f"A{header_row + 1}"
+    for c, name in enumerate(columns, start=1):
+        width = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, c - 1].tolist()]) + 2
+        ws.column_dimensions[get_column_letter(c)].width = min(max(width, 8), 48)
+    for row in preamble:
+        ws.append(row)
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        header.append(cell)
+    ws.append(header)
+    formats = [_FORMATS.get(name) for name in columns]
+    for row in frame.itertuples(index=False):
+        out = []
+        for value, fmt in zip(row, formats):
+            value = _cell_value(value)
+            if fmt is not None and value is not None:
+                value = WriteOnlyCell(ws, value=value)
+                value.number_format = fmt
+            out.append(value)
+        ws.append(out)
     last = header_row + len(frame)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if len(frame):
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
     for c, name in enumerate(columns, start=1):
         letter = get_column_letter(c)
-        width = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, c - 1].tolist()]) + 2
-        ws.column_dimensions[letter].width = min(max(width, 8), 48)
-        fmt = _FORMATS.get(name)
-        if fmt and len(frame):
-            for (cell,) in ws.iter_rows(min_row=header_row + 1, max_row=last, min_col=c, max_col=c):
-                cell.number_format = fmt
         if name in _LEVEL_COLUMNS and len(frame):
             area = f"{letter}{header_row + 1}:{letter}{last}"
             for level, colour in LEVEL_COLOURS.items():
@@ -132,6 +151,7 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
         '.xlsx'
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     path = Path(path)
@@ -148,16 +168,17 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     hidden = set(cat.kpi_ids) - set(kpis)
     names = {n: cat.name(n) for n in cat.walk()}
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("summary")
     facts, ranking = _summary(card, period, kpis)
-    ws["A1"] = f"{cat.framework.name}: scorecard {period}"
-    ws["A1"].font = Font(bold=True, size=14)
-    for i, (key, value) in enumerate(facts, start=2):
-        ws.cell(row=i, column=1, value=key).font = Font(bold=True)
-        ws.cell(row=i, column=2, value=_cell_value(value))
-    _write_frame(ws, ranking, header_row=len(facts) + 3)
+    title = WriteOnlyCell(ws, value=f"{cat.framework.name}: scorecard {period}")
+    title.font = Font(bold=True, size=14)
+    preamble: list[list[Any]] = [[title]]
+    for key, value in facts:
+        label = WriteOnlyCell(ws, value=key)
+        label.font = Font(bold=True)
+        preamble.append([label, _cell_value(value)])
+    _write_frame(ws, ranking, preamble=[*preamble, []])
 
     scores = card.scores[~card.scores["node"].isin(hidden)]
     scores = scores.assign(name=scores["node"].map(names))

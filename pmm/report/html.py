@@ -154,52 +154,65 @@ class _Context:
         return f"{name} ({m})" if name and name != m else str(m)
 
     # -- member pages ------------------------------------------------------------------------
+    def _kpi_tables(self) -> None:
+        """Index the KPI rows of the levels and benchmark tables once, as dicts (fast lookups per member)."""
+        lv = self.card.levels
+        lv = lv[lv["kpi"].isin(self.kpis)]
+        self.kpi_now = {(r.member, r.kpi): r for r in lv[lv["period"] == self.period].itertuples(index=False)}
+        self.kpi_before = {(r.member, r.kpi): r for r in lv[lv["period"] == self.previous].itertuples(index=False)} \
+            if self.previous is not None else {}
+        b = self.bench.reset_index()
+        b = b[b["node"].isin(self.kpis)]
+        self.kpi_bench = {(r.member, r.node): (bool(r.suppressed), r.percentile) for r in b.itertuples(index=False)}
+
     def member_page(self, m: str) -> dict[str, Any]:
         from pmm.report.plots import radar, trend
         from pmm.report.svg import figure_svg
 
+        if not hasattr(self, "kpi_now"):
+            self._kpi_tables()
         cat = self.card.catalog
-        lv = self.card.levels
-        lv = lv[(lv["member"] == m) & lv["kpi"].isin(self.kpis)]
-        now = lv[lv["period"] == self.period].set_index("kpi")
-        before = lv[lv["period"] == self.previous].set_index("kpi") if self.previous is not None else None
         rows = []
         for k in self.kpis:
             spec = cat.kpi(k)
-            r = now.loc[k] if k in now.index else None
-            b = self.bench.loc[(m, k)] if (m, k) in self.bench.index else None
-            p = before.loc[k] if before is not None and k in before.index else None
-            value = r["value"] if r is not None else None
-            level = _int(r["level"]) if r is not None else None
-            suppressed = b is not None and bool(b["suppressed"])
-            pct = None if b is None or suppressed else b["percentile"]
+            r, p = self.kpi_now.get((m, k)), self.kpi_before.get((m, k))
+            suppressed, pct = self.kpi_bench.get((m, k), (False, None))
+            value = r.value if r is not None else None
+            level = _int(r.level) if r is not None else None
+            pct = None if suppressed else pct
             change = "–"
-            if p is not None and r is not None and not spec.categorical and _num(value) and _num(p["value"]):
-                change = _signed(float(value) - float(p["value"]))
+            if p is not None and r is not None and not spec.categorical and _num(value) and _num(p.value):
+                change = _signed(float(value) - float(p.value))
             level_change = None
-            if p is not None and level is not None and _int(p["level"]) is not None:
-                level_change = level - _int(p["level"])
+            if p is not None and level is not None and _int(p.level) is not None:
+                level_change = level - _int(p.level)
             rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
-                         "value": fmt(value), "level": level, "status": r["status"] if r is not None else "missing",
+                         "value": fmt(value), "level": level, "status": r.status if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
                          "percentile": "suppressed" if suppressed else fmt(pct, 0),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
                          "change": change, "level_change": level_change,
-                         "score": r["score"] if r is not None else None})
+                         "score": r.score if r is not None else None})
         scored = [row for row in rows if row["level"] is not None]
         ranked = sorted(scored, key=lambda row: (row["level"], _float(row["score"])), reverse=True)
         index = self.now[(self.now["member"] == m) & (self.now["node"] == cat.root)]
         head = self._cell(index.iloc[0] if len(index) else None)
         group = peer_members(self.card, m, self.peers)
         safe = _anchor(m)
+        radar_ax = radar(self.card, m, period=self.period, peers=self.peers)
+        radar_ax.figure.subplots_adjust(left=0.2, right=0.8, top=0.86, bottom=0.24)
+        trend_svg = ""
+        if len(self.card.periods) > 1:
+            trend_ax = trend(self.card, m)
+            trend_ax.figure.subplots_adjust(left=0.08, right=0.56, top=0.88, bottom=0.12)
+            trend_svg = figure_svg(trend_ax.figure, f"t-{safe}", f"Scores of {m} over the periods", tight=False)
         return {"member": m, "name": self.names.get(m, m), "anchor": safe, "kpis": rows,
                 "index": head, "rank": _int(index["rank"].iloc[0]) if len(index) else None,
                 "attributes": self._attributes(m), "peers_n": len(group),
                 "strengths": ranked[:3], "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
-                "radar": figure_svg(radar(self.card, m, period=self.period, peers=self.peers).figure, f"r-{safe}",
-                                    f"Radar chart of the dimension scores of {m} against the peer median"),
-                "trend": figure_svg(trend(self.card, m).figure, f"t-{safe}", f"Scores of {m} over the periods")
-                if len(self.card.periods) > 1 else ""}
+                "radar": figure_svg(radar_ax.figure, f"r-{safe}",
+                                    f"Radar chart of the dimension scores of {m} against the peer median", tight=False),
+                "trend": trend_svg}
 
     def _attributes(self, m: str) -> list[tuple[str, str]]:
         members = self.card.members

@@ -159,7 +159,7 @@ def radar(card: Any, member: str, *, period: Any = None, peers: str | None = Non
     ax.set_ylim(0, top)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_title(f"{member}, {period}", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=7, frameon=False, ncol=1)
+    ax.legend(loc="lower left", bbox_to_anchor=(-0.32, -0.3), fontsize=7, frameon=False)
     return ax
 
 
@@ -248,16 +248,16 @@ def trend(card: Any, member: str, *, nodes: Sequence[str] | None = None, ax: Axe
     nodes = list(nodes or [card.catalog.root, *dimension_ids(card)])
     s = card.scores
     s = s[(s["member"] == member) & s["node"].isin(nodes)]
-    ax = _axes(ax, (4.8, 2.8))
+    ax = _axes(ax, (6.6, 2.8))
     for node in nodes:
         line = s[s["node"] == node].sort_values("period")
         is_root = node == card.catalog.root
         ax.plot(line["period"].astype(str), line["score"], marker="o", linewidth=2.5 if is_root else 1.2,
-                color="#222222" if is_root else None, label=_short(card.catalog.name(node), 28).replace("\n", " "))
+                color="#222222" if is_root else None, label=_short(card.catalog.name(node), 34).replace("\n", " "))
     ax.set_ylabel("score")
     ax.set_title(f"{member}: scores over time", fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=6, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return ax
 
 

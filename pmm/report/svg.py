@@ -22,7 +22,7 @@ __all__ = ["figure_svg"]
 _ID = re.compile(r'id="([^"]+)"')
 
 
-def figure_svg(fig: Any, prefix: str, label: str) -> str:
+def figure_svg(fig: Any, prefix: str, label: str, *, tight: bool = True) -> str:
     """Render a matplotlib figure as an ``<svg>`` element for inline HTML, then close the figure.
 
     Element ids get ``prefix`` so that many figures can share one page; the SVG gets
@@ -32,12 +32,14 @@ def figure_svg(fig: Any, prefix: str, label: str) -> str:
         fig: the matplotlib Figure.
         prefix: a prefix unique within the page (letters, digits, ``-``).
         label: the accessible description of the chart.
+        tight: crop to the drawn content (an extra layout pass; pass ``False`` when the figure's
+            margins are already set, which is about twice as fast).
     """
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight")
+        fig.savefig(buffer, format="svg", **({"bbox_inches": "tight"} if tight else {}))
     plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]
