@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -61,13 +62,13 @@ def _interpolate(position: float, cuts: tuple[float, ...]) -> float:
     return edges[i] + (x - i) * (edges[i + 1] - edges[i])
 
 
-def _clip_to_unit(kpi: Kpi, value: float) -> float:
-    cuts = kpi.maturity.thresholds if kpi.maturity and kpi.maturity.thresholds else ()
+def _unit_range(kpi: Kpi) -> tuple[float, float]:
+    """The values a KPI's unit allows: 0–100 for percentages, non-negative for non-negative scales."""
     if kpi.unit in ("percent", "%"):
-        return min(max(value, 0.0), 100.0)
-    if all(c >= 0 for c in cuts) and (kpi.target is None or kpi.target >= 0):
-        return max(value, 0.0)
-    return value
+        return 0.0, 100.0
+    cuts = kpi.maturity.thresholds if kpi.maturity and kpi.maturity.thresholds else ()
+    anchors = [*cuts, *(kpi.band or ()), *([kpi.target] if kpi.target is not None else [])]
+    return (0.0, math.inf) if all(a >= 0 for a in anchors) else (-math.inf, math.inf)
 
 
 def answer_value(kpi: Kpi, position: float, rng: np.random.Generator) -> float | str:
@@ -89,10 +90,12 @@ def answer_value(kpi: Kpi, position: float, rng: np.random.Generator) -> float |
         nearest = np.flatnonzero(distance == distance.min())
         return list(maturity.answers)[int(rng.choice(nearest))]
     if maturity is not None and maturity.thresholds:
-        if kpi.direction == "target":
+        if kpi.direction == "target":  # a distance from the target or band, on a side the unit allows
             distance = max(_interpolate(position, maturity.thresholds), 0.0)
             low, high = kpi.band if kpi.band is not None else (kpi.target, kpi.target)
-            value = high + distance if rng.random() < 0.5 else low - distance
+            lowest, highest = _unit_range(kpi)
+            sides = [v for v in (low - distance, high + distance) if lowest <= v <= highest] or [low, high]
+            value = sides[int(rng.integers(len(sides)))]
         else:
             value = _interpolate(position, maturity.thresholds)
     elif kpi.goalposts is not None:
@@ -103,7 +106,8 @@ def answer_value(kpi: Kpi, position: float, rng: np.random.Generator) -> float |
         value = centre + (1.0 - position) * (abs(centre) or 1.0) * 0.5 * rng.choice([-1.0, 1.0])
     else:
         value = 100.0 * (position if kpi.direction == "higher" else 1.0 - position)
-    value = _clip_to_unit(kpi, value)
+    lowest, highest = _unit_range(kpi)
+    value = min(max(value, lowest), highest)
     return float(round(value)) if kpi.unit == "count" else round(value, 2)
 
 
