@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
@@ -227,7 +228,7 @@ class _Context:
     def method_text(self) -> str:
         method = self.card.method
         data = method.model_dump(mode="json") if hasattr(method, "model_dump") else method
-        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
 
     def weights(self) -> list[dict[str, Any]]:
         cat = self.card.catalog

@@ -221,8 +221,7 @@ def maturity_heatmap(card: Any, *, period: Any = None, nodes: Sequence[str] | No
     s = s[(s["period"] == period) & s["node"].isin(nodes)]
     table = s.pivot_table(index="member", columns="node", values="maturity", aggfunc="first").reindex(columns=nodes)
     n_levels = len(card.catalog.framework.levels)
-    cmap = ListedColormap([LEVEL_HEX.get(i, "#cccccc") for i in range(1, n_levels + 1)])
-    cmap.set_bad("#eeeeee")
+    cmap = ListedColormap([LEVEL_HEX.get(i, "#cccccc") for i in range(1, n_levels + 1)]).with_extremes(bad="#eeeeee")
     ax = _axes(ax, (1.2 + 1.1 * len(nodes), 0.8 + 0.3 * len(table)))
     data = np.ma.masked_invalid(table.to_numpy(dtype=float))
     ax.imshow(data, cmap=cmap, norm=BoundaryNorm(np.arange(0.5, n_levels + 1), n_levels), aspect="auto")
