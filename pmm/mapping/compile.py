@@ -30,7 +30,7 @@ import narwhals as nw
 from pmm.errors import ExpressionError, Problem
 from pmm.expr import Expression
 
-__all__ = ["compile_expression", "epoch_seconds", "backend_of"]
+__all__ = ["compile_expression", "known_expression", "epoch_seconds", "backend_of"]
 
 _SECONDS = {"hours": 3600.0, "days": 86400.0}
 
@@ -75,14 +75,15 @@ def epoch_seconds(expr: nw.Expr) -> nw.Expr:
 
 
 def compile_expression(expression: Expression, backend: str,
-                       columns: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+                       epoch: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
     """Compile a checked :class:`~pmm.expr.Expression` into a narwhals expression.
 
     Args:
         expression: the output of :func:`pmm.expr.parse_expression`.
         backend: the backend name (:func:`backend_of`), which selects the duration lowering.
-        columns: optional replacements for names (name → expression); other names become
-            ``nw.col(name)``.
+        epoch: on Spark, precomputed epoch seconds of datetime fields (name → expression, see
+            :func:`epoch_seconds`); fields not listed get the calculation inline. Precomputing
+            keeps Spark's query plans small when many KPIs use durations.
 
     Raises:
         ExpressionError: a node outside the allowlist (only reachable with a hand-made tree).
@@ -95,14 +96,73 @@ def compile_expression(expression: Expression, backend: str,
         >>> df.select(compile_expression(e, "pandas").alias("x")).to_native()["x"].tolist()
         [True, False]
     """
-    return _Compiler(expression, backend, dict(columns or {})).visit(expression.tree)
+    return _Compiler(expression, backend, dict(epoch or {})).visit(expression.tree)
+
+
+def known_expression(expression: Expression, backend: str) -> nw.Expr:
+    """Where the value of ``expression`` is known: a boolean expression that is never missing.
+
+    A field is known where it is not missing; ``is_null()`` is always known; ``coalesce`` where
+    any argument is; ``if_else`` where the condition and the chosen branch are; every other
+    construct where all its operands are. ``share`` measures count only rows where the
+    expression is known, the same on every backend.
+
+    Example:
+        >>> import narwhals as nw, pandas as pd
+        >>> from pmm.expr import parse_expression
+        >>> e = parse_expression('mode == "air"', {"mode": "string"})
+        >>> df = nw.from_native(pd.DataFrame({"mode": ["air", None, "sea"]}))
+        >>> df.select(known_expression(e, "pandas").alias("k")).to_native()["k"].tolist()
+        [True, False, True]
+    """
+    compiler = _Compiler(expression, backend, {})
+
+    def known(node: ast.AST) -> nw.Expr | None:  # None: always known
+        if isinstance(node, ast.Constant):
+            return None if node.value is not None else nw.lit(False)
+        if isinstance(node, ast.Name):
+            return ~compiler.visit(node).is_null()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "is_null":
+                return None
+            parts = [known(a) for a in node.args]
+            if node.func.id == "coalesce":
+                return None if any(p is None for p in parts) else _any(parts)  # type: ignore[arg-type]
+            if node.func.id == "if_else":
+                cond, then, other = parts
+                chosen = nw.when(compiler.visit(node.args[0])).then(_or_true(then)).otherwise(_or_true(other))
+                return chosen if cond is None else cond & chosen
+            return _all_known(parts)
+        children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        if isinstance(node, ast.Compare):
+            children = [node.left, *[c for op, c in zip(node.ops, node.comparators)
+                                     if not isinstance(op, (ast.In, ast.NotIn))]]
+        return _all_known([known(c) for c in children])
+
+    return _or_true(known(expression.tree))
+
+
+def _all_known(parts: list[nw.Expr | None]) -> nw.Expr | None:
+    present = [p for p in parts if p is not None]
+    return _all(present) if present else None
+
+
+def _or_true(test: nw.Expr | None) -> nw.Expr:
+    return nw.lit(True) if test is None else test
+
+
+def _any(tests: list[nw.Expr]) -> nw.Expr:
+    out = tests[0]
+    for t in tests[1:]:
+        out = out | t
+    return out
 
 
 class _Compiler:
-    def __init__(self, expression: Expression, backend: str, columns: dict[str, nw.Expr]):
+    def __init__(self, expression: Expression, backend: str, epoch: dict[str, nw.Expr]):
         self.expression = expression
         self.backend = backend
-        self.columns = columns
+        self.epoch = epoch
 
     def fail(self, node: ast.AST) -> ExpressionError:
         return ExpressionError(Problem(f"{type(node).__name__} cannot be compiled (expression: {self.expression.text!r})",
@@ -123,7 +183,7 @@ class _Compiler:
     def visit_Name(self, node: ast.Name) -> nw.Expr:
         if node.id.startswith("_"):
             raise self.fail(node)
-        return self.columns.get(node.id, nw.col(node.id))
+        return nw.col(node.id)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> nw.Expr:
         operand = self.visit(node.operand)
@@ -164,7 +224,7 @@ class _Compiler:
             if isinstance(op, (ast.In, ast.NotIn)):
                 values = [e.value for e in right_node.elts]  # type: ignore[attr-defined]
                 test = left.is_in(values)
-                parts.append(~test if isinstance(op, ast.NotIn) else test)
+                parts.append(_null_if_null(~test if isinstance(op, ast.NotIn) else test, [(left, left_node)]))
                 continue
             right = self.visit(right_node)
             parts.append(self._compare(op, left, right, left_node, right_node))
@@ -182,7 +242,7 @@ class _Compiler:
                ast.Gt: left.__gt__, ast.GtE: left.__ge__}
         if type(op) not in ops:
             raise self.fail(op)
-        return ops[type(op)](right)
+        return _null_if_null(ops[type(op)](right), [(left, ln), (right, rn)])
 
     def visit_Call(self, node: ast.Call) -> nw.Expr:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
@@ -234,8 +294,28 @@ class _Compiler:
 
     def _spark_seconds_operand(self, node: ast.AST) -> nw.Expr:
         if isinstance(node, ast.Name):
-            return epoch_seconds(self.visit(node))
+            return self.epoch.get(node.id, epoch_seconds(self.visit(node)))
         return self._spark_seconds(node)
+
+
+def _null_if_null(test: nw.Expr, operands: list[tuple[nw.Expr, ast.AST]]) -> nw.Expr:
+    """A comparison is false (never missing) where an operand is missing, on every backend.
+
+    SQL engines and polars would answer missing, pandas ``False``; pmm fixes ``False`` so that
+    boolean columns never hold missing values on pandas (where they would become objects).
+    :func:`known_expression` tells where such a ``False`` stands for an unknown.
+    """
+    present = [~e.is_null() for e, node in operands if not isinstance(node, ast.Constant)]
+    if not present:
+        return test
+    return nw.when(_all(present)).then(test).otherwise(nw.lit(False))
+
+
+def _all(tests: list[nw.Expr]) -> nw.Expr:
+    out = tests[0]
+    for t in tests[1:]:
+        out = out & t
+    return out
 
 
 def _is_none(node: ast.AST) -> bool:

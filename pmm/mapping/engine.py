@@ -26,9 +26,9 @@ from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Source
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.mapping.accounting import ACCOUNTING_COLUMNS, NEGATIVE, accounting_row, raise_first_exclusion, reason_column
-from pmm.mapping.compile import backend_of
+from pmm.mapping.compile import backend_of, epoch_seconds
 from pmm.mapping.periods import check_period, labels, period_key
-from pmm.mapping.plan import LEN, KpiPlan, MeasurePlan, duration_pairs, plan_kpis
+from pmm.mapping.plan import LEN, KpiPlan, MeasurePlan, duration_fields, duration_pairs, plan_kpis
 from pmm.mapping.prepare import REASON, REASONS, TABLE, available_fields, canonicalize, flag_duplicates
 from pmm.mapping.profile import SourceProfile, load_profile
 from pmm.mapping.progress import ProgressCallback, make_reporter
@@ -305,13 +305,18 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
     frame = flag_duplicates(frame, source.key)
     usable = nw.col(REASON) == 0
     negative = [nw.col(a) < nw.col(b) for a, b in sorted(duration_pairs(measures))]
+    epoch: dict[str, nw.Expr] = {}
+    if backend == "pyspark":  # durations from precomputed epoch seconds keep Spark's plans small
+        epoch = {f: nw.col(f"__pmm_epoch_{f}") for f in sorted(duration_fields(measures))}
+        if epoch:
+            frame = frame.with_columns(*[epoch_seconds(nw.col(f)).alias(f"__pmm_epoch_{f}") for f in epoch])
     step1 = [
         (period_key(nw.col(source.time), period) if source.time else nw.lit(0)).alias(PERIOD_KEY),
         *[nw.when(nw.col(REASON) == code).then(nw.lit(1)).otherwise(nw.lit(0)).alias(reason_column(code))
           for code in REASONS],
         (nw.when(usable & _any(negative).fill_null(False)).then(nw.lit(1)).otherwise(nw.lit(0)) if negative
          else nw.lit(0)).alias(NEGATIVE),
-        *[m.masked_column(backend, usable) for m in measures],
+        *[m.masked_column(backend, usable, epoch) for m in measures],
     ]
     frame = frame.with_columns(*step1)
     counts = [nw.len().alias(LEN), *[nw.col(reason_column(c)).sum() for c in REASONS], nw.col(NEGATIVE).sum()]

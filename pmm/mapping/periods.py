@@ -46,10 +46,10 @@ def period_key(time: nw.Expr, period: Period) -> nw.Expr:
         >>> df.select(period_key(nw.col("t"), "quarter").alias("k")).to_native()["k"].tolist()
         [20242]
     """
-    year = time.dt.year().cast(nw.Int64)
+    year = time.dt.year()  # no integer cast: pandas gives floats where the time is missing
     if period == "year":
         return year
-    month = time.dt.month().cast(nw.Int64)
+    month = time.dt.month()
     if period == "quarter":
         return year * 10 + (month - 1) // 3 + 1
     return year * 100 + month

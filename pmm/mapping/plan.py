@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import narwhals as nw
@@ -28,9 +28,9 @@ from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Kpi, Measure
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.expr import Expression, parse_expression
-from pmm.mapping.compile import compile_expression
+from pmm.mapping.compile import compile_expression, known_expression
 
-__all__ = ["MeasurePlan", "KpiPlan", "plan_kpis", "LEN", "duration_pairs"]
+__all__ = ["MeasurePlan", "KpiPlan", "plan_kpis", "LEN", "duration_pairs", "duration_fields"]
 
 #: Name of the per-group row count in aggregated tables.
 LEN = "__pmm_len"
@@ -67,14 +67,19 @@ class MeasurePlan:
         """Canonical fields the measure reads."""
         return set(self.expr.names if self.expr else ()) | set(self.filter.names if self.filter else ())
 
-    def masked_column(self, backend: str, usable: nw.Expr) -> nw.Expr:
-        """Step 1: the column aggregated in step 2 (missing where a row does not count)."""
+    def masked_column(self, backend: str, usable: nw.Expr, epoch: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+        """Step 1: the column aggregated in step 2 (missing where a row does not count).
+
+        ``epoch``: precomputed epoch-second columns for Spark (see :func:`compile_expression`).
+        """
         mask = usable
         if self.filter is not None:
-            mask = mask & compile_expression(self.filter, backend).fill_null(False)
+            mask = mask & compile_expression(self.filter, backend, epoch).fill_null(False)
         if self.agg == "count":
             return nw.when(mask).then(nw.lit(1)).otherwise(nw.lit(0)).alias(self.column)
-        value = compile_expression(self.expr, backend)  # type: ignore[arg-type]
+        value = compile_expression(self.expr, backend, epoch)  # type: ignore[arg-type]
+        if self.agg == "share":
+            mask = mask & known_expression(self.expr, backend)  # type: ignore[arg-type]
         if self.agg == "count_distinct":
             return nw.when(mask).then(value).alias(self.column)
         return nw.when(mask).then(value.cast(nw.Float64)).alias(self.column)
@@ -160,6 +165,23 @@ def plan_kpis(catalog: Catalog, kpis: Sequence[str] | None = None) -> list[KpiPl
             plan.measures[role] = shared.setdefault(candidate.signature, candidate)
         plans.append(plan)
     return plans
+
+
+def duration_fields(measures: Sequence[MeasurePlan]) -> set[str]:
+    """Fields read inside ``hours()``/``days()`` by any of the measures.
+
+    Example:
+        >>> e = parse_expression("days(release_ts - arrival_ts) > 1", ["release_ts", "arrival_ts"])
+        >>> sorted(duration_fields([MeasurePlan("d", "share", e, None, None, "m")]))
+        ['arrival_ts', 'release_ts']
+    """
+    found: set[str] = set()
+    for m in measures:
+        for expr in (m.expr, m.filter):
+            for node in ast.walk(expr.tree) if expr is not None else ():
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hours", "days"):
+                    found |= {n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name)}
+    return found
 
 
 def duration_pairs(measures: Sequence[MeasurePlan]) -> set[tuple[str, str]]:
