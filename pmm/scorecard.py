@@ -111,7 +111,7 @@ class Scorecard:
         return period
 
     def _at(self, frame: pd.DataFrame, period: Any) -> pd.DataFrame:
-        return frame[frame["period"].map(lambda p: p == period)] if period is None else frame[frame["period"] == period]
+        return frame[frame["period"].isna()] if period is None else frame[frame["period"] == period]
 
     def wide(self, period: Any = None, value: str = "score") -> pd.DataFrame:
         """A member × node table of one period (default: the latest) in tree order.

@@ -162,11 +162,10 @@ def profile_table(scores: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog, 
         strengths by rank ascending, weaknesses by rank descending (ties by KPI id), at most
         ``top`` each, a KPI appearing at most once.
     """
-    kpis = scores[(scores["kind"] == "kpi") & (scores["period"].map(lambda p: p == period)
-                                               if period is None else scores["period"] == period)]
+    kpis = scores[(scores["kind"] == "kpi") & (scores["period"].isna() if period is None else scores["period"] == period)]
     ranked = kpis.groupby("node", sort=False)["rank"].count().rename("n_ranked")
     mine = kpis[(kpis["member"] == member) & kpis["rank"].notna()].merge(ranked, left_on="node", right_index=True)
-    raw = levels[(levels["member"] == member) & (levels["period"].map(lambda p: p == period) if period is None
+    raw = levels[(levels["member"] == member) & (levels["period"].isna() if period is None
                                                   else levels["period"] == period)].set_index("kpi")
     strengths = mine.sort_values(["rank", "node"], kind="stable").head(top)
     weaknesses = mine[~mine["node"].isin(strengths["node"])].sort_values(["rank", "node"], ascending=[False, True],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import warnings
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
     from pmm.scorecard import Scorecard
 
     resolved = resolve_method(method, catalog.framework.scoring)
-    plan = build_plan(catalog, resolved)
+    plan = _plan(catalog, resolved.model_dump_json())
     data = prepare_values(values, catalog)
     member_table = _members(members, data.members)
     insufficient = data.status == INSUFFICIENT
@@ -93,6 +94,12 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
         levels=_levels_frame(plan, data, result, levels),
         weights=_weights_frame(plan, data, result),
         provenance=provenance, periods=list(data.periods))
+
+
+@lru_cache(maxsize=16)
+def _plan(catalog: Catalog, method_json: str) -> ScoringPlan:
+    """The compiled plan, cached per catalog and method (repeated scoring skips recompiling)."""
+    return build_plan(catalog, ScoringMethod.model_validate_json(method_json))
 
 
 def _members(members: pd.DataFrame | None, present: tuple[Any, ...]) -> pd.DataFrame | None:
@@ -176,12 +183,28 @@ def _insufficient_flags(plan: ScoringPlan, insufficient: np.ndarray) -> np.ndarr
     return flags
 
 
-def _labels(plan: ScoringPlan, level: np.ndarray, plus: np.ndarray) -> np.ndarray:
-    names = plan.catalog.framework.levels
-    table = np.array([None, *names, *[f"level {i}" for i in range(len(names) + 1, 64)]], dtype=object)
-    code = np.where(np.isnan(level), 0, np.clip(np.nan_to_num(level), 0, 63)).astype(int)
-    text = table[code]
-    return np.where(plus & (code > 0), np.char.add(text.astype(str), "+").astype(object), text)
+def _take(labels: Any, codes: np.ndarray) -> Any:
+    """``labels[codes]`` as a column: text labels become a pandas string array without per-row inference."""
+    labels = list(labels)
+    if any(isinstance(x, str) for x in labels) and all(isinstance(x, str) or x is None for x in labels):
+        return pd.array(labels, dtype="str").take(codes)
+    return np.asarray(labels, dtype=object if any(x is None for x in labels) else None)[codes]
+
+
+def _integers(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers stored as floats (NaN = missing) as a nullable ``Int64`` column."""
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def _labels(plan: ScoringPlan, level: np.ndarray, plus: np.ndarray) -> Any:
+    """Maturity labels ("Established", "C+" …) of levels with their "+" flags; NA where no level."""
+    names = list(plan.catalog.framework.levels)
+    top = int(np.nanmax(level, initial=len(names)))
+    text = [*names, *[f"level {i}" for i in range(len(names) + 1, top + 1)]]
+    table = [None, *text, None, *[t + "+" for t in text]]
+    code = np.where(np.isnan(level), 0, np.nan_to_num(level)).astype(int)
+    return _take(table, np.where(plus & (code > 0), code + len(text) + 1, code))
 
 
 def _order(plan: ScoringPlan) -> np.ndarray:
@@ -189,56 +212,62 @@ def _order(plan: ScoringPlan) -> np.ndarray:
     return np.array([index[n] for n in plan.catalog.walk()])
 
 
+def _grid(n_periods: int, n_items: int, n_members: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Period, item and member positions of the rows of a long table ordered period, item, member."""
+    return (np.repeat(np.arange(n_periods), n_items * n_members),
+            np.tile(np.repeat(np.arange(n_items), n_members), n_periods),
+            np.tile(np.arange(n_members), n_periods * n_items))
+
+
 def _scores_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, maturity: np.ndarray, plus: np.ndarray,
                   flagged: np.ndarray) -> pd.DataFrame:
     order = _order(plan)
-    n_per, n_mem = len(data.periods), len(data.members)
-    n_nodes = len(order)
+    catalog = plan.catalog
+    nodes = [plan.nodes[i] for i in order]
+    t, j, m = _grid(len(data.periods), len(order), len(data.members))
 
     def long(a: np.ndarray) -> np.ndarray:  # (period, member, node) → rows ordered period, node, member
         return np.swapaxes(a[..., order], -1, -2).reshape(-1)
 
-    nodes = np.array(plan.nodes, dtype=object)[order]
-    catalog = plan.catalog
     level = long(maturity)
-    frame = pd.DataFrame({
-        "member": np.tile(np.array(data.members, dtype=object), n_per * n_nodes),
-        "period": np.repeat(np.array(data.periods, dtype=object), n_nodes * n_mem),
-        "node": np.tile(np.repeat(nodes, n_mem), n_per),
-        "kind": np.tile(np.repeat(np.array([catalog.kind(n) for n in nodes], dtype=object), n_mem), n_per),
-        "level": np.tile(np.repeat(plan.level[order], n_mem), n_per),
-        "parent": np.tile(np.repeat(np.array([catalog.parent(n) for n in nodes], dtype=object), n_mem), n_per),
+    return pd.DataFrame({
+        "member": _take(data.members, m),
+        "period": _take(data.periods, t),
+        "node": _take(nodes, j),
+        "kind": _take([catalog.kind(n) for n in nodes], j),
+        "level": plan.level[order][j],
+        "parent": _take([catalog.parent(n) for n in nodes], j),
         "score": long(result.scores[0]),
-        "rank": pd.array(long(result.ranks[0]), dtype="Int64"),
-        "maturity": pd.array(level, dtype="Int64"),
+        "rank": _integers(long(result.ranks[0])),
+        "maturity": _integers(level),
         "maturity_label": _labels(plan, level, long(plus)),
         "maturity_plus": long(plus),
         "coverage": long(result.coverage[0]),
         "not_applicable": long(result.not_applicable),
         "insufficient_data": long(flagged),
     })
-    return frame
 
 
 def _levels_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, levels: np.ndarray) -> pd.DataFrame:
-    n_per, n_mem, n_kpi = data.numeric.shape
-    raw = np.full(data.numeric.shape, None, dtype=object)
-    raw[data.rows["t"].to_numpy(), data.rows["m"].to_numpy(), data.rows["k"].to_numpy()] = data.rows["value"].to_numpy()
-    order = [plan.nodes.index(k) for k in plan.catalog.walk() if k in set(plan.nodes[:n_kpi])]
+    n_kpi = plan.n_kpis
+    raw = np.full(data.numeric.shape, np.nan if data.raw.dtype == float else None, dtype=data.raw.dtype)
+    raw[data.cells] = data.raw
+    kpi_set = set(plan.nodes[:n_kpi])
+    order = [plan.nodes.index(k) for k in plan.catalog.walk() if k in kpi_set]
+    t, j, m = _grid(len(data.periods), n_kpi, len(data.members))
 
     def long(a: np.ndarray) -> np.ndarray:  # (period, member, kpi) → rows ordered period, kpi, member
         return np.swapaxes(a[..., order], -1, -2).reshape(-1)
 
     level = long(levels)
-    kpis = np.array(plan.nodes[:n_kpi], dtype=object)[order]
     return pd.DataFrame({
-        "member": np.tile(np.array(data.members, dtype=object), n_per * n_kpi),
-        "period": np.repeat(np.array(data.periods, dtype=object), n_kpi * n_mem),
-        "kpi": np.tile(np.repeat(kpis, n_mem), n_per),
+        "member": _take(data.members, m),
+        "period": _take(data.periods, t),
+        "kpi": _take([plan.nodes[i] for i in order], j),
         "value": long(raw),
-        "status": np.asarray(STATUSES, dtype=object)[long(data.status)],
+        "status": _take(STATUSES, long(data.status)),
         "n": long(data.n),
-        "level": pd.array(level, dtype="Int64"),
+        "level": _integers(level),
         "level_label": _labels(plan, level, np.zeros(level.shape, dtype=bool)),
         "score": long(result.scores[0][..., :n_kpi]),
     })

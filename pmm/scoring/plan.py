@@ -248,7 +248,7 @@ def _tree(catalog: Catalog) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, tu
 
 
 def _kpi_scale(kpi: Any, base: NormaliseSpec) -> KpiScale:
-    spec = merge_section(base, kpi.normalise, NormaliseSpec, node=kpi.id, where="kpi normalise")
+    spec = merge_section(base, kpi.normalise, NormaliseSpec, node=kpi.id, where="kpi normalise") if kpi.normalise else base
     if kpi.categorical:
         return KpiScale(spec, 1.0)
     if kpi.direction == "target":
@@ -278,14 +278,16 @@ def build_plan(catalog: Catalog, method: ScoringMethod) -> ScoringPlan:
         raise ScoringError(problems)
     aggregate_specs: dict[int, LevelAggregate] = {}
     maturity_specs: dict[int, MaturitySpec] = {}
+    per_level = {lv: merge_section(base, base.by_level.get(lv), LevelAggregate, node="",
+                                   where=f"method.aggregate.by_level.{lv}") for lv in set(level.tolist()) if lv > 1}
     for g in range(len(scales), len(nodes)):
         node = catalog.node(nodes[g])
-        at_level = merge_section(base, base.by_level.get(int(level[g])), LevelAggregate, node=nodes[g],
-                                 where=f"method.aggregate.by_level.{int(level[g])}")
-        aggregate_specs[g] = merge_section(at_level, node.aggregate, LevelAggregate, node=nodes[g],
-                                           where="node aggregate")
-        maturity_specs[g] = merge_section(method.maturity, getattr(node, "maturity_method", None), MaturitySpec,
-                                          node=nodes[g], where="node maturity_method")
+        at_level = per_level[int(level[g])]
+        aggregate_specs[g] = (merge_section(at_level, node.aggregate, LevelAggregate, node=nodes[g],
+                                            where="node aggregate") if node.aggregate else at_level)
+        override = getattr(node, "maturity_method", None)
+        maturity_specs[g] = (merge_section(method.maturity, override, MaturitySpec, node=nodes[g],
+                                           where="node maturity_method") if override else method.maturity)
         if maturity_specs[g].method == "averaging" and len(children[g]) > 4:
             raise ScoringError(Problem(f"maturity 'averaging' (PEFA M2) has conversion tables for 2 to 4 children; "
                                        f"this group has {len(children[g])}", where="maturity", node=nodes[g],

@@ -46,7 +46,8 @@ class KpiData:
         numeric: the value as a number (categorical answers → their level), NaN when absent.
         status: status codes (index into :data:`STATUSES`).
         n: records behind each value (NaN when not given).
-        rows: the input rows (``member, period, kpi, value, status, n``) with positions ``t, m, k``.
+        cells: the ``(period, member, kpi)`` position of every input row.
+        raw: the input values as given (floats, or objects when answers are text).
         input_rows: number of input rows.
     """
 
@@ -56,7 +57,8 @@ class KpiData:
     numeric: np.ndarray
     status: np.ndarray
     n: np.ndarray
-    rows: pd.DataFrame
+    cells: tuple[np.ndarray, np.ndarray, np.ndarray]
+    raw: np.ndarray
     input_rows: int
 
 
@@ -64,10 +66,6 @@ def _rows_text(labels: Sequence[Any]) -> str:
     shown = ", ".join(str(x) for x in labels[:_MAX_ROWS_SHOWN])
     more = f" … ({len(labels)} rows in all)" if len(labels) > _MAX_ROWS_SHOWN else ""
     return f"row{'s' if len(labels) != 1 else ''} {shown}{more}"
-
-
-def _is_missing(series: pd.Series) -> pd.Series:
-    return series.isna()
 
 
 def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
@@ -99,138 +97,139 @@ def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
                                    f"(optional), n (optional); {hints}", code="missing_column"))
     has_period = "period" in values.columns
     problems: list[Problem] = []
-    frame = pd.DataFrame({"member": values["member"].to_numpy(dtype=object),
-                          "period": values["period"].to_numpy(dtype=object) if has_period else None,
-                          "kpi": values["kpi"].to_numpy(dtype=object),
-                          "value": values["value"].to_numpy(dtype=object)})
-    labels = np.asarray(values.index, dtype=object)
-
-    for column in ["member", "kpi"] + (["period"] if has_period else []):
-        bad = _is_missing(frame[column]).to_numpy()
+    index = values.index
+    member_s, kpi_s, value_s = values["member"], values["kpi"], values["value"]
+    key_columns = [("member", member_s), ("kpi", kpi_s)] + ([("period", values["period"])] if has_period else [])
+    for column, series in key_columns:
+        bad = series.isna().to_numpy()
         if bad.any():
-            problems.append(Problem(f"empty {column!r} in {_rows_text(labels[bad])}", where=f"values column {column!r}",
+            problems.append(Problem(f"empty {column!r} in {_rows_text(index[bad])}", where=f"values column {column!r}",
                                     hint="every row needs a member, a KPI id" + (" and a period" if has_period else ""),
                                     code="missing_key"))
-    kpi_text = frame["kpi"].astype(str)
-    known = set(catalog.kpi_ids)
-    unknown = ~kpi_text.isin(known) & ~_is_missing(frame["kpi"])
-    for name in sorted(set(kpi_text[unknown])):
-        rows = labels[(kpi_text == name).to_numpy() & unknown.to_numpy()]
-        problems.append(Problem(f"unknown KPI {name!r} in {_rows_text(rows)}", where="values column 'kpi'", node=name,
-                                hint=did_you_mean(name, catalog.kpi_ids), code="unknown_kpi"))
-
-    status = _statuses(values, frame, labels, problems)
-    n = _counts(values, labels, problems)
-    numeric = _numeric_values(frame, kpi_text, status, catalog, labels, problems)
-
-    keys = ["member", "period", "kpi"] if has_period else ["member", "kpi"]
-    dup = frame.duplicated(keys, keep=False).to_numpy()
+    kpi_codes = pd.Index(catalog.kpi_ids).get_indexer(kpi_s)
+    unknown = (kpi_codes < 0) & kpi_s.notna().to_numpy()
+    if unknown.any():
+        names = kpi_s[unknown].astype(str)
+        for name in sorted(set(names)):
+            rows = index[unknown][(names == name).to_numpy()]
+            problems.append(Problem(f"unknown KPI {name!r} in {_rows_text(rows)}", where="values column 'kpi'",
+                                    node=name, hint=did_you_mean(name, catalog.kpi_ids), code="unknown_kpi"))
+    value_missing = value_s.isna().to_numpy()
+    status = _statuses(values, value_missing, index, problems)
+    n = _counts(values, index, problems)
+    numeric = _numeric_values(value_s, kpi_codes, status, value_missing, catalog, index, problems)
+    member_codes, members = pd.factorize(member_s, sort=True)
+    period_codes, periods = _periods(values["period"] if has_period else None, len(values), problems)
+    valid = (member_codes >= 0) & (kpi_codes >= 0) & (period_codes >= 0)
+    cell = (period_codes * len(members) + member_codes) * len(catalog.kpi_ids) + kpi_codes
+    dup = valid & pd.Series(np.where(valid, cell, -1 - np.arange(len(cell)))).duplicated(keep=False).to_numpy()
     if dup.any():
-        groups = frame[dup].groupby(keys, sort=True, dropna=False).groups
-        for key, idx in list(groups.items()):
-            key_text = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key if isinstance(key, tuple) else (key,)))
-            problems.append(Problem(f"duplicate rows for ({key_text}): {_rows_text(labels[np.asarray(idx)])}",
+        keys = ["member", "period", "kpi"] if has_period else ["member", "kpi"]
+        for key, idx in values[dup].groupby(keys, sort=True).indices.items():
+            key_text = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key))
+            problems.append(Problem(f"duplicate rows for ({key_text}): {_rows_text(index[dup][idx])}",
                                     where="values", hint="keep one value per member, period and KPI",
                                     code="duplicate"))
     if problems:
         raise ScoringError(problems)
-
-    member_codes, members = pd.factorize(frame["member"], sort=True)
-    if has_period:
-        kinds = {"number" if isinstance(p, (int, float, np.number)) else type(p).__name__ for p in frame["period"]}
-        if len(kinds) > 1:
-            raise ScoringError(Problem(f"periods of mixed types ({', '.join(sorted(kinds))}) cannot be ordered",
-                                       where="values column 'period'", code="period_type",
-                                       hint="use one type for periods, e.g. all integers (2022) or all strings ('2022-Q1')"))
-        period_codes, periods = pd.factorize(frame["period"], sort=True)
-        periods = tuple(periods.tolist())
-    else:
-        period_codes, periods = np.zeros(len(frame), dtype=np.intp), (None,)
-    kpi_index = {k: i for i, k in enumerate(catalog.kpi_ids)}
-    kpi_codes = kpi_text.map(kpi_index).to_numpy(dtype=np.intp)
     shape = (len(periods), len(members), len(catalog.kpi_ids))
+    cells = (period_codes, member_codes, kpi_codes)
     dense = np.full(shape, np.nan)
     dense_status = np.full(shape, MISSING, dtype=np.int8)
     dense_n = np.full(shape, np.nan)
-    dense[period_codes, member_codes, kpi_codes] = numeric
-    dense_status[period_codes, member_codes, kpi_codes] = status
-    dense_n[period_codes, member_codes, kpi_codes] = n
-    rows = frame.assign(status=np.asarray(STATUSES, dtype=object)[status], n=n, t=period_codes, m=member_codes,
-                        k=kpi_codes)
-    return KpiData(tuple(members.tolist()), periods, catalog.kpi_ids, dense, dense_status, dense_n, rows, len(values))
+    dense[cells] = numeric
+    dense_status[cells] = status
+    dense_n[cells] = n
+    raw = value_s.to_numpy(dtype=float) if pd.api.types.is_float_dtype(value_s) else value_s.to_numpy(dtype=object)
+    return KpiData(tuple(members.tolist()), periods, catalog.kpi_ids, dense, dense_status, dense_n, cells, raw,
+                   len(values))
 
 
-def _statuses(values: pd.DataFrame, frame: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
-    value_missing = _is_missing(frame["value"]).to_numpy()
+def _periods(period: pd.Series | None, n_rows: int, problems: list[Problem]) -> tuple[np.ndarray, tuple[Any, ...]]:
+    """Period codes (sorted order) and the periods; one period ``None`` without a period column."""
+    if period is None:
+        return np.zeros(n_rows, dtype=np.intp), (None,)
+    if period.dtype == object:
+        kinds = {"number" if isinstance(p, (int, float, np.number)) else type(p).__name__ for p in period.dropna()}
+        if len(kinds) > 1:
+            problems.append(Problem(f"periods of mixed types ({', '.join(sorted(kinds))}) cannot be ordered",
+                                    where="values column 'period'", code="period_type",
+                                    hint="use one type for periods, e.g. all integers (2022) or all strings ('2022-Q1')"))
+            return np.full(len(period), -1, dtype=np.intp), ()
+    codes, uniques = pd.factorize(period, sort=True)
+    return codes, tuple(uniques.tolist())
+
+
+def _statuses(values: pd.DataFrame, value_missing: np.ndarray, index: pd.Index, problems: list[Problem]) -> np.ndarray:
     if "status" not in values.columns:
         return np.where(value_missing, NOT_REPORTED, OK).astype(np.int8)
-    given = values["status"].to_numpy(dtype=object)
-    given_missing = pd.isna(given)
-    text = np.where(given_missing, "", given.astype(str))
+    given = values["status"]
+    given_missing = given.isna().to_numpy()
+    text = given.astype(object).where(~given_missing, "").astype(str).to_numpy()
     allowed = STATUSES[:4]
-    status = np.full(len(frame), OK, dtype=np.int8)
+    status = np.full(len(values), OK, dtype=np.int8)
     for code, name in enumerate(allowed):
         status[text == name] = code
     bad = ~np.isin(text, allowed) & ~given_missing
     for name in sorted(set(text[bad])):
-        problems.append(Problem(f"unknown status {name!r} in {_rows_text(labels[text == name])}",
+        problems.append(Problem(f"unknown status {name!r} in {_rows_text(index[text == name])}",
                                 where="values column 'status'", hint=did_you_mean(name, allowed), code="status"))
     status[given_missing & value_missing] = NOT_REPORTED
     ok_without_value = (text == "ok") & value_missing
     if ok_without_value.any():
-        problems.append(Problem(f"status 'ok' without a value in {_rows_text(labels[ok_without_value])}",
+        problems.append(Problem(f"status 'ok' without a value in {_rows_text(index[ok_without_value])}",
                                 where="values column 'value'",
                                 hint="give the value, or a status such as 'not_reported' or 'insufficient_data'",
                                 code="ok_without_value"))
     return status
 
 
-def _counts(values: pd.DataFrame, labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
+def _counts(values: pd.DataFrame, index: pd.Index, problems: list[Problem]) -> np.ndarray:
     if "n" not in values.columns:
         return np.full(len(values), np.nan)
-    n = pd.to_numeric(values["n"], errors="coerce").to_numpy(dtype=float)
-    bad = (np.isnan(n) & ~pd.isna(values["n"].to_numpy(dtype=object))) | (n < 0)
+    n = pd.to_numeric(values["n"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = (np.isnan(n) & values["n"].notna().to_numpy()) | (n < 0)
     if bad.any():
-        problems.append(Problem(f"'n' must be a non-negative number, found {values['n'].to_numpy(dtype=object)[bad][:3].tolist()} "
-                                f"in {_rows_text(labels[bad])}", where="values column 'n'", code="n"))
+        problems.append(Problem(f"'n' must be a non-negative number, found {values['n'][bad].head(3).tolist()} "
+                                f"in {_rows_text(index[bad])}", where="values column 'n'", code="n"))
     return n
 
 
-def _numeric_values(frame: pd.DataFrame, kpi_text: pd.Series, status: np.ndarray, catalog: Catalog,
-                    labels: np.ndarray, problems: list[Problem]) -> np.ndarray:
+def _numeric_values(value: pd.Series, kpi_codes: np.ndarray, status: np.ndarray, value_missing: np.ndarray,
+                    catalog: Catalog, index: pd.Index, problems: list[Problem]) -> np.ndarray:
     """Numbers for numeric KPIs, levels for categorical ones; NaN for absent or unusable values."""
-    raw = frame["value"]
-    out = np.full(len(frame), np.nan)
-    categorical = {k.id: k.maturity.answers for k in catalog.kpis if k.categorical}
-    is_cat = kpi_text.isin(list(categorical)).to_numpy()
-    present = ~_is_missing(raw).to_numpy()
-    numeric_rows = ~is_cat & present
-    if numeric_rows.any():
-        parsed = pd.to_numeric(raw[numeric_rows], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(parsed)
-        if bad.any():
-            where_bad = np.flatnonzero(numeric_rows)[bad]
-            for name in sorted(set(kpi_text.iloc[where_bad])):
-                sel = where_bad[kpi_text.iloc[where_bad].to_numpy() == name]
-                examples = [raw.iloc[i] for i in sel[:3]]
-                problems.append(Problem(f"KPI {name!r} is numeric but {_rows_text(labels[sel])} hold non-numeric or "
-                                        f"infinite values such as {examples}", where="values column 'value'", node=name,
-                                        hint="give numbers (a dot as decimal separator), or leave the value empty "
-                                        "with a status", code="not_numeric"))
-        out[numeric_rows] = parsed
-    for kpi_id, answers in categorical.items():
-        sel = np.flatnonzero((kpi_text == kpi_id).to_numpy() & present)
-        if not len(sel):
+    categorical = {i: k.maturity.answers for i, k in enumerate(catalog.kpis) if k.categorical}
+    is_cat = np.isin(kpi_codes, list(categorical))
+    numeric_rows = ~is_cat & ~value_missing & (kpi_codes >= 0)
+    if pd.api.types.is_numeric_dtype(value) and not pd.api.types.is_bool_dtype(value):
+        out = value.to_numpy(dtype=float, na_value=np.nan).copy()
+    else:
+        out = np.full(len(value), np.nan)
+        out[numeric_rows] = pd.to_numeric(value[numeric_rows], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = numeric_rows & ~np.isfinite(out)
+    for code in sorted(set(kpi_codes[bad])):
+        sel = bad & (kpi_codes == code)
+        name = catalog.kpi_ids[code]
+        problems.append(Problem(f"KPI {name!r} is numeric but {_rows_text(index[sel])} hold non-numeric or infinite "
+                                f"values such as {value[sel].head(3).tolist()}", where="values column 'value'",
+                                node=name, hint="give numbers (a dot as decimal separator), or leave the value empty "
+                                "with a status", code="not_numeric"))
+    for code, answers in categorical.items():
+        sel = (kpi_codes == code) & ~value_missing
+        if not sel.any():
             continue
-        text = raw.iloc[sel].astype(str)
-        levels = text.map(answers).to_numpy(dtype=float)
-        bad = np.isnan(levels)
-        if bad.any():
-            found = sorted(set(text[bad]))[:5]
-            problems.append(Problem(f"answers {found} of categorical KPI {kpi_id!r} in {_rows_text(labels[sel[bad]])} "
-                                    f"are not in its answer set", where="values column 'value'", node=kpi_id,
+        text = value[sel].astype(str)
+        levels = text.map(answers).to_numpy(dtype=float, na_value=np.nan)
+        unmatched = np.isnan(levels)
+        if unmatched.any():
+            kpi_id = catalog.kpi_ids[code]
+            problems.append(Problem(f"answers {sorted(set(text[unmatched]))[:5]} of categorical KPI {kpi_id!r} in "
+                                    f"{_rows_text(index[sel][unmatched])} are not in its answer set",
+                                    where="values column 'value'", node=kpi_id,
                                     hint=f"expected one of {sorted(answers)}", code="unknown_answer"))
         out[sel] = levels
+    out[is_cat & value_missing] = np.nan
     out[status != OK] = np.nan
     return out
 
