@@ -123,7 +123,11 @@ class AggregateSpec(_AggregateBase):
         for level, spec in self.by_level.items():
             if level < 2:
                 raise ValueError(f"by_level keys are group levels (2 and up; KPIs are level 1), found {level}")
-            LevelAggregate.model_validate(spec)
+            try:
+                LevelAggregate.model_validate(spec)
+            except ValidationError as exc:
+                details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                raise ValueError(f"by_level {level}: {details}") from None
         return self
 
 
