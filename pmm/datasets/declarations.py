@@ -73,17 +73,24 @@ _ARRIVAL_GAP_H = np.array([72.0, 8.0, 6.0, 24.0, 24.0, 12.0])  # pre-lodgement l
 _VALUE_MEDIAN = np.array([25_000.0, 6_000.0, 9_000.0, 40_000.0, 120.0, 5_000.0])
 _N_HS = 400
 _MAX_PROCESSING_H = 120 * 24.0
-_CELL_SPAN = 400 * 86_400  # seconds: more than a year, so cell × span + offset sorts by cell first
 _CHUNK = 1 << 20
-_DRAWN = ("flow", "mode", "office", "channel", "inspected", "finding", "electronic", "aeo", "ecommerce", "express",
-          "single_window", "preferential", "arrived", "no_arrival", "released", "not_released", "value", "duty",
-          "hs", "origin")
+_DRAWN = {name: np.int8 for name in ("flow", "mode", "channel")} | {name: np.int64 for name in (
+    "office", "arrived", "released", "hs", "origin")} | {name: np.float64 for name in ("value", "duty")} | {
+    name: bool for name in ("inspected", "finding", "electronic", "aeo", "ecommerce", "express", "single_window",
+                            "preferential", "no_arrival", "not_released")}
 
 
-def _choose(rng: np.random.Generator, cumulative: np.ndarray) -> np.ndarray:
-    """Index drawn per row from row-wise cumulative probabilities (rows × options)."""
-    u = rng.random(cumulative.shape[0])
-    return (u[:, None] >= cumulative[:, :-1]).sum(axis=1).astype(np.int8)
+def _choose(rng: np.random.Generator, probabilities: np.ndarray, table: np.ndarray | int, n: int) -> np.ndarray:
+    """An option index per row, drawn with the probabilities of the row's table (tables × options).
+
+    One binary search over every table's cut points: table ``t``'s cut points are shifted by
+    ``t`` and so is the row's uniform draw, so the search only counts cut points of its table
+    (plus all those of earlier tables, which are subtracted).
+    """
+    n_tables, n_options = probabilities.shape
+    cuts = (np.cumsum(probabilities, axis=1)[:, :-1] + np.arange(n_tables)[:, None]).ravel()
+    shift = np.asarray(table, dtype=np.int64)
+    return (np.searchsorted(cuts, rng.random(n) + shift, side="right") - shift * (n_options - 1)).astype(np.int8)
 
 
 def _hs_pool(rng: np.random.Generator) -> list[str]:
@@ -135,10 +142,10 @@ def _draw_chunk(rng: np.random.Generator, maturity: np.ndarray, member_i: np.nda
     landlocked = members.landlocked[member_i]
 
     # flow, e-commerce, transport mode, office
-    flow = _choose(rng, np.broadcast_to(np.cumsum(_FLOW_P), (n, 3)))
+    flow = _choose(rng, _FLOW_P[None, :], 0, n)
     is_import, is_export = flow == 0, flow == 1
     ecommerce = rng.random(n) < np.where(is_import, 0.02 + 0.22 * maturity, np.where(is_export, 0.08 * maturity, 0.0))
-    mode = _choose(rng, np.cumsum(_MODE_P, axis=1)[np.where(ecommerce, 2, landlocked.astype(np.int64))])
+    mode = _choose(rng, _MODE_P, np.where(ecommerce, 2, landlocked.astype(np.int64)), n)
     express = rng.random(n) < np.where(ecommerce, 0.65, np.where(mode == 1, 0.25, 0.01))
     kind = _OFFICE_KIND_OF_MODE[mode]
     kind = np.where((kind == 0) & landlocked, OFFICE_KINDS.index("I"), kind)
@@ -160,7 +167,7 @@ def _draw_chunk(rng: np.random.Generator, maturity: np.ndarray, member_i: np.nda
     orange = 0.03 + 0.05 * (1.0 - maturity)
     yellow = 0.08 + 0.15 * (1.0 - maturity)
     u = rng.random(n)
-    channel = np.select([u < red, u < red + orange, u < red + orange + yellow], [3, 2, 1], 0).astype(np.int8)
+    channel = (u < red).astype(np.int8) + (u < red + orange) + (u < red + orange + yellow)  # 3 red … 0 green
     inspected = rng.random(n) < np.array([0.005, 0.03, 0.5, 1.0])[channel]
     hit = np.where(channel >= 2, 0.03 + 0.32 * maturity ** 1.2, 0.02)
     documentary_hit = (channel == 1) & (rng.random(n) < 0.02 + 0.08 * maturity)
@@ -244,31 +251,33 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
     rng = np.random.default_rng([seed, zlib.crc32(b"declarations")])
     cell_weight = np.array([p.size_weight * 1.04 ** (y - REFERENCE_YEAR) for p in profiles for y in year_list])
     counts = rng.multinomial(n, cell_weight / cell_weight.sum())
-    cell = np.repeat(np.arange(n_members * n_years), counts)
-    member_i = (cell // n_years).astype(np.int64)
-    year_i = cell % n_years
-    maturity = np.array([p.maturity(y) for p in profiles for y in year_list])[cell]
+    cell = np.repeat(np.arange(n_members * n_years, dtype=np.int32), counts)
+    cell_maturity = np.array([p.maturity(y) for p in profiles for y in year_list])
 
     # lodgement: a day of the year, mostly in office hours; sorted (and numbered) within each cell
     starts, days = year_starts(year_list)
-    second = np.where(rng.random(n) < 0.8, np.clip(rng.normal(11.5, 2.5, n), 0, 23.99) * _HOUR,
-                      rng.random(n) * 24 * _HOUR).astype(np.int64)
-    cell_base = cell.astype(np.int64) * _CELL_SPAN
-    offset = np.sort(cell_base + (rng.random(n) * days[year_i]).astype(np.int64) * 86_400 + second) - cell_base
-    lodged = starts[year_i] + offset
-    sequence = np.arange(n) - np.concatenate([[0], np.cumsum(counts)[:-1]])[cell] + 1
+    lodged = np.empty(n, dtype=np.int64)
+    sequence = np.empty(n, dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    for c, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        k, y = hi - lo, c % n_years
+        second = np.where(rng.random(k) < 0.8, np.clip(rng.normal(11.5, 2.5, k), 0, 23.99) * _HOUR,
+                          rng.random(k) * 24 * _HOUR).astype(np.int64)
+        lodged[lo:hi] = starts[y] + np.sort((rng.random(k) * days[y]).astype(np.int64) * 86_400 + second)
+        sequence[lo:hi] = np.arange(1, k + 1)
 
     # every other field, chunk by chunk (bounded temporaries; fixed chunks keep results reproducible)
     table = _Members.of(profiles)
-    parts = [_draw_chunk(np.random.default_rng([seed, zlib.crc32(b"declarations"), k]),
-                         maturity[lo:lo + _CHUNK], member_i[lo:lo + _CHUNK], lodged[lo:lo + _CHUNK], table, n_members)
-             for k, lo in enumerate(range(0, n, _CHUNK))]
-    drawn = {name: np.concatenate([part[name] for part in parts]) if parts else np.zeros(0, dtype=np.int64)
-             for name in _DRAWN}
-    del parts
+    drawn = {name: np.empty(n, dtype=dtype) for name, dtype in _DRAWN.items()}
+    for k, lo in enumerate(range(0, n, _CHUNK)):
+        cells = cell[lo:lo + _CHUNK]
+        part = _draw_chunk(np.random.default_rng([seed, zlib.crc32(b"declarations"), k]), cell_maturity[cells],
+                           cells // n_years, lodged[lo:lo + _CHUNK], table, n_members)
+        for name, values in part.items():
+            drawn[name][lo:lo + _CHUNK] = values
 
     return pd.DataFrame({
-        "member": labels([p.member for p in profiles], member_i),
+        "member": labels([p.member for p in profiles], cell // n_years),
         "declaration_id": identifiers([f"{p.member}-{y}" for p in profiles for y in year_list], cell, sequence,
                                       width=max(7, len(str(int(counts.max(initial=0)))))),
         "office": labels(table.office_codes, drawn["office"]),
@@ -277,17 +286,17 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
         "arrival_ts": timestamps(drawn["arrived"], missing=drawn["no_arrival"]),
         "release_ts": timestamps(drawn["released"], missing=drawn["not_released"]),
         "channel": labels(CHANNELS, drawn["channel"]),
-        "inspected": drawn["inspected"].astype(bool),
-        "finding": drawn["finding"].astype(bool),
-        "electronic": drawn["electronic"].astype(bool),
-        "aeo": drawn["aeo"].astype(bool),
-        "ecommerce": drawn["ecommerce"].astype(bool),
-        "express": drawn["express"].astype(bool),
-        "single_window": drawn["single_window"].astype(bool),
+        "inspected": drawn["inspected"],
+        "finding": drawn["finding"],
+        "electronic": drawn["electronic"],
+        "aeo": drawn["aeo"],
+        "ecommerce": drawn["ecommerce"],
+        "express": drawn["express"],
+        "single_window": drawn["single_window"],
         "transport_mode": labels(TRANSPORT_MODES, drawn["mode"]),
-        "preferential": drawn["preferential"].astype(bool),
-        "customs_value": drawn["value"].astype(np.float64),
-        "duty_assessed": drawn["duty"].astype(np.float64),
+        "preferential": drawn["preferential"],
+        "customs_value": drawn["value"],
+        "duty_assessed": drawn["duty"],
         "hs_code": labels(_hs_pool(np.random.default_rng([seed, zlib.crc32(b"hs")])), drawn["hs"]),
         "origin": labels([p.member for p in profiles] + list(PARTNERS), drawn["origin"]),
     })
