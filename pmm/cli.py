@@ -11,10 +11,12 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -288,13 +290,30 @@ def write_text(path: Path, text: str, *, force: bool) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _warnings_as_lines(*, quiet: bool, debug: bool) -> Iterator[None]:
+    """Show warnings as one ``warning: …`` line each on standard error (none with --quiet; Python's format with --debug)."""
+    if debug:
+        yield
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        try:
+            yield
+        finally:
+            if not quiet:
+                for message in dict.fromkeys(str(w.message) for w in caught):
+                    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``pmm`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return run(args)
+        with _warnings_as_lines(quiet=args.quiet, debug=args.debug):
+            return run(args)
     except PmmError as exc:
         if args.debug:
             raise
