@@ -132,3 +132,13 @@ def test_not_applicable_children_are_excluded_from_coverage() -> None:
     v.loc[v["value"].isna(), "status"] = "not_reported"
     s2 = pmm.score(v, two_level_catalog(), method={"aggregate": {"min_coverage": 1.0}}).scores.set_index(["node", "member"])
     assert s2.loc[("g1", "S"), "coverage"] == 0.5 and np.isnan(s2.loc[("g1", "S"), "score"])
+
+
+def test_copeland_on_asem_pillars_matches_the_coinr_port(asem_values, asem_catalog) -> None:
+    card = pmm.score(asem_values, asem_catalog, method={"aggregate": {"by_level": {2: {"method": "copeland"}}}})
+    wide = card.wide()
+    for pillar in ["Physical", "P2P", "Environ"]:
+        kids = list(asem_catalog.children(pillar))
+        w = np.array([asem_catalog.node(k).weight for k in kids])
+        want = coinr_copeland(wide[kids].to_numpy(float), w)
+        np.testing.assert_allclose(wide[pillar].to_numpy(float), want, atol=1e-12)
