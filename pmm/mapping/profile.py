@@ -214,6 +214,16 @@ def load_profile_text(text: str, filename: str = "<profile>") -> SourceProfile:
     where = {tuple(str(p) for p in path): f"{filename}:{line}:{col}" for path, (line, col) in marks.items()}
     data = {"name": name, **data}
     name = str(data["name"])
+    derived = data.get("derived")
+    if isinstance(derived, dict):
+        problems = []
+        for field, text in derived.items():
+            try:
+                parse_expression(text, None, where=where.get(("derived", str(field)), filename), node=str(field))
+            except ExpressionError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise MappingError(problems)
     try:
         return SourceProfile.model_validate({**data, "where_": where})
     except ExpressionError as exc:  # pragma: no cover - pydantic wraps validator errors
