@@ -299,4 +299,4 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
         "duty_assessed": drawn["duty"],
         "hs_code": labels(_hs_pool(np.random.default_rng([seed, zlib.crc32(b"hs")])), drawn["hs"]),
         "origin": labels([p.member for p in profiles] + list(PARTNERS), drawn["origin"]),
-    })
+    }, copy=False)  # the arrays are ours: no need to copy them into consolidated blocks
