@@ -153,3 +153,19 @@ def test_export(card) -> None:
     assert set(d) >= {"provenance", "method", "scores", "levels", "weights"}
     json.dumps(d["scores"][:100])  # JSON-ready (missing → None)
     assert any(r["score"] is None for r in d["scores"])
+
+
+@pytest.mark.filterwarnings("ignore::pmm.scoring.notices.ScoringWarning")
+def test_disclosure_levels_filter_kpis() -> None:
+    cat = pmm.load_catalog("indicators/wco-pmm")
+    numeric = [k for k in cat.kpis if not k.categorical]
+    rng = np.random.default_rng(5)
+    values = pd.DataFrame([(m, k.id, float(rng.uniform(1, 99))) for m in ["A", "B", "C", "D"] for k in numeric],
+                          columns=["member", "kpi", "value"])
+    card = pmm.score(values, cat)
+    order = ["public", "wco", "restricted", "confidential"]
+    for level in order:
+        nodes = set(card.benchmark(disclosure=level)["node"])
+        kpis = {k.id for k in cat.kpis if order.index(k.disclosure) <= order.index(level)}
+        assert nodes & set(cat.kpi_ids) == kpis
+        assert set(cat.walk()) - set(cat.kpi_ids) <= nodes  # groups and the index are kept

@@ -7,12 +7,15 @@ with a strict "<", ranks descending with ties "min"), never by calling pmm's sco
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import pmm
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 METHOD = {"normalise": {"method": "minmax", "range": [0, 100]}, "aggregate": {"method": "arithmetic"}}
 
 
@@ -125,3 +128,21 @@ def test_values_from_wide_matches_manual_melt(asem_data, asem_catalog, asem_valu
     a = pmm.score(long, asem_catalog, method=METHOD).wide()
     b = pmm.score(asem_values, asem_catalog, method=METHOD).wide()
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_asem_panel_pooled_normalisation(asem_meta, asem_catalog) -> None:
+    panel = pd.read_csv(DATA / "asem" / "asem_idata_panel.csv")
+    values = pmm.values_from_wide(panel, asem_catalog, member="uCode", period="Time")
+    pooled = pmm.score(values, asem_catalog, method={"normalise": {"method": "minmax", "pooled": True}})
+    per_period = pmm.score(values, asem_catalog)
+    ind = asem_meta[asem_meta["Type"] == "Indicator"].set_index("iCode")
+    for code in ["LPI", "Tariff", "CO2"]:
+        x = panel.set_index(["Time", "uCode"])[code] * ind.loc[code, "Direction"]
+        want = (x - x.min()) / (x.max() - x.min()) * 100
+        for year in (2018, 2022):
+            got = pooled.wide(year)[code]
+            np.testing.assert_allclose(got.to_numpy(float), want.loc[year].sort_index().to_numpy(float), atol=1e-9)
+            y = x.loc[year]
+            own = (y - y.min()) / (y.max() - y.min()) * 100
+            np.testing.assert_allclose(per_period.wide(year)[code].to_numpy(float), own.sort_index().to_numpy(float),
+                                       atol=1e-9)
