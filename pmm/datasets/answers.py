@@ -33,11 +33,13 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from pmm.catalog import Catalog, load_catalog
 from pmm.catalog.models import Kpi
 from pmm.datasets.members import member_profiles, member_rng, normalise_years
 
@@ -111,7 +113,7 @@ def answer_value(kpi: Kpi, position: float, rng: np.random.Generator) -> float |
     return float(round(value)) if kpi.unit == "count" else round(value, 2)
 
 
-def synthetic_answers(catalog: object, members: int | Iterable[str] = 22,
+def synthetic_answers(catalog: Catalog | str | os.PathLike[str], members: int | Iterable[str] = 22,
                       years: int | Iterable[int] = (2022, 2023, 2024), seed: int = 0) -> pd.DataFrame:
     """Self-assessment answers of each member and year to every ``reported`` KPI of a catalog.
 
@@ -134,11 +136,9 @@ def synthetic_answers(catalog: object, members: int | Iterable[str] = 22,
         >>> set(a["status"]) <= {"ok", "not_applicable", "not_reported"}
         True
     """
-    if not hasattr(catalog, "kpis"):
-        from pmm.catalog import load_catalog
-
-        catalog = load_catalog(catalog)  # type: ignore[arg-type]
-    kpis = [k for k in catalog.kpis if k.definition.type == "reported"]  # type: ignore[attr-defined]
+    if not isinstance(catalog, Catalog):
+        catalog = load_catalog(catalog)
+    kpis = [k for k in catalog.kpis if k.definition.type == "reported"]
     profiles = member_profiles(members, seed)
     year_list = normalise_years(years)
     rows = []

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pmm.catalog import Catalog, load_catalog
 from pmm.catalog.models import Source
 from pmm.datasets.declarations import synthetic_declarations
 from pmm.datasets.dirty import add_dirty_rows
@@ -420,7 +421,7 @@ def conform(columns: Columns | pd.DataFrame, contract: Source) -> pd.DataFrame:
 
 def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[int] = (2022, 2023, 2024),
                       seed: int = 0, declarations_per_member_year: int = 2000, *, dirty: bool = False,
-                      catalog: object | None = None) -> dict[str, pd.DataFrame]:
+                      catalog: Catalog | None = None) -> dict[str, pd.DataFrame]:
     """One synthetic table per canonical source, consistent with each member's latent maturity.
 
     Args:
@@ -444,8 +445,6 @@ def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[i
         >>> src["audits"].attrs["dirty_rows"]["missing_required"] > 0
         True
     """
-    from pmm.catalog import load_catalog
-
     if isinstance(declarations_per_member_year, bool) or not isinstance(declarations_per_member_year, (int, np.integer)) \
             or declarations_per_member_year < 0:
         raise PmmError(Problem(f"expected a non-negative integer, found {declarations_per_member_year!r}",
