@@ -182,3 +182,17 @@ def test_a_catalog_without_the_canonical_sources_is_refused(tmp_path):
 def test_bad_declaration_volume_is_refused():
     with pytest.raises(PmmError, match="declarations_per_member_year"):
         datasets.synthetic_sources(members=2, years=2024, declarations_per_member_year=-5)
+
+
+def test_a_field_added_to_a_contract_later_is_present_and_typed_but_empty(catalog):
+    from pmm.catalog.models import SourceField
+
+    budget = catalog.sources["budget"]
+    fields = {**budget.fields, "approved": SourceField(type="float"), "audited": SourceField(type="boolean")}
+    extended = pmm.Catalog(catalog.framework, {**catalog.sources, "budget": budget.model_copy(update={"fields": fields})},
+                           catalog.groups, catalog.kpis)
+    table = datasets.synthetic_sources(members=2, years=2024, declarations_per_member_year=50,
+                                       catalog=extended)["budget"]
+    assert list(table.columns) == [*budget.fields, "approved", "audited"]
+    assert table["approved"].dtype == "float64" and table["approved"].isna().all()
+    assert table["audited"].dtype == "boolean" and table["audited"].isna().all()
