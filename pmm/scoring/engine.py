@@ -187,7 +187,7 @@ def _take(labels: Any, codes: np.ndarray) -> Any:
     """``labels[codes]`` as a column: text labels become a pandas string array without per-row inference."""
     labels = list(labels)
     if any(isinstance(x, str) for x in labels) and all(isinstance(x, str) or x is None for x in labels):
-        return pd.array(labels, dtype="str").take(codes)
+        return pd.Index(labels).take(codes).array
     return np.asarray(labels, dtype=object if any(x is None for x in labels) else None)[codes]
 
 

@@ -118,8 +118,8 @@ class ScoringPlan:
         return np.where(np.isnan(x), np.nan, out)
 
     def run(self, x: np.ndarray, *, not_applicable: np.ndarray | None = None,
-            insufficient: np.ndarray | None = None, members: Sequence[Any] | None = None,
-            periods: Sequence[Any] | None = None) -> PlanResult:
+            insufficient: np.ndarray | None = None, relative_weights: np.ndarray | None = None,
+            members: Sequence[Any] | None = None, periods: Sequence[Any] | None = None) -> PlanResult:
         """Score KPI values ``x`` of shape ``(rep, period, member, kpi)`` (NaN = missing).
 
         Args:
@@ -129,6 +129,9 @@ class ScoringPlan:
             insufficient: ``(period, member, kpi)`` mask of values scored at the lowest level
                 (PEFA D*): the lowest normalised score of the KPI among members (per period,
                 or over all periods when pooled).
+            relative_weights: relative weights of the nodes (in :attr:`nodes` order), shape
+                ``(node,)`` or ``(rep, node)`` — one weight set per replication, e.g. for an
+                uncertainty analysis; default :attr:`relative`. Ignored with ``pca`` weights.
             members, periods: labels used in error messages.
 
         Raises:
@@ -151,9 +154,12 @@ class ScoringPlan:
         coverage = np.full(values.shape, np.nan)
         coverage[..., :n_kpi] = np.where(na[..., :n_kpi], np.nan, (~np.isnan(y)).astype(float))
         pca = self.method.weights.method == "pca"
-        weights = np.broadcast_to(within_parent(self.relative, self.parent), (n_rep, n_per, n_nodes)).copy()
+        relative = self.relative if relative_weights is None or pca else np.asarray(relative_weights, dtype=float)
+        per_rep = relative[:, None, :] if relative.ndim == 2 else relative
+        weights = np.broadcast_to(within_parent(per_rep, self.parent), (n_rep, n_per, n_nodes)).copy()
+        varying = pca or relative.ndim == 2
         for step in self.steps:
-            self._aggregate(step, values, na, coverage, weights, pca, members, periods)
+            self._aggregate(step, values, na, coverage, weights, pca, varying, relative, members, periods)
         ranks = min_rank(values, axis=-2, descending=True)
         return PlanResult(values, ranks, coverage, na, weights, effective_weights(weights, self.parent, self._top_down))
 
@@ -176,7 +182,8 @@ class ScoringPlan:
         return out
 
     def _aggregate(self, step: _Step, values: np.ndarray, na: np.ndarray, coverage: np.ndarray,
-                   weights: np.ndarray, pca: bool, members: list[Any], periods: list[Any]) -> None:
+                   weights: np.ndarray, pca: bool, varying: bool, relative: np.ndarray, members: list[Any],
+                   periods: list[Any]) -> None:
         spec = step.spec
         for g in step.groups:
             kids = self.children[g]
@@ -190,7 +197,7 @@ class ScoringPlan:
             if spec.method in QUASI_MEANS:
                 self._check_domain(spec, g, values[..., kids], members, periods)
         if spec.method in QUASI_MEANS:
-            self._quasi_means(step, values, weights, pca)
+            self._quasi_means(step, values, weights if varying else relative)
         else:
             for g in step.groups:
                 kids = self.children[g]
@@ -206,17 +213,13 @@ class ScoringPlan:
             for g in step.groups:
                 values[..., g] = np.where(coverage[..., g] < spec.min_coverage, np.nan, values[..., g])
 
-    def _quasi_means(self, step: _Step, values: np.ndarray, weights: np.ndarray, pca: bool) -> None:
+    def _quasi_means(self, step: _Step, values: np.ndarray, weights: np.ndarray) -> None:
+        """All groups of a step in one matrix product; ``weights`` is ``(node,)`` or ``(rep, period, node)``."""
         lower = int(min(self.children[g].min() for g in step.groups))
         upper = int(max(self.children[g].max() for g in step.groups)) + 1
-        if pca:
-            matrix = np.zeros(weights.shape[:-1] + (upper - lower, len(step.groups)))
-            for j, g in enumerate(step.groups):
-                matrix[..., self.children[g] - lower, j] = weights[..., self.children[g]]
-        else:
-            matrix = np.zeros((upper - lower, len(step.groups)))
-            for j, g in enumerate(step.groups):
-                matrix[self.children[g] - lower, j] = self.relative[self.children[g]]
+        matrix = np.zeros(weights.shape[:-1] + (upper - lower, len(step.groups)))
+        for j, g in enumerate(step.groups):
+            matrix[..., self.children[g] - lower, j] = weights[..., self.children[g]]
         spec = step.spec
         values[..., step.groups] = quasi_mean_matrix(values[..., lower:upper], matrix, spec.method, spec.p)
 

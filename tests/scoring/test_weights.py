@@ -111,3 +111,19 @@ def test_pca_needs_complete_cases() -> None:
     v.loc[v["member"] == "X", "value"] = None
     with pytest.raises(ScoringError, match="at least 3 members"):
         pmm.score(v, nested_catalog(), method={"weights": {"method": "pca"}})
+
+
+def test_one_weight_set_per_replication_in_one_pass() -> None:
+    from pmm.scoring.method import ScoringMethod
+    from pmm.scoring.plan import build_plan
+    from pmm.scoring.values import prepare_values
+
+    cat = nested_catalog({"alt": {"g1": 4, "a": 3, "c": 2}})
+    base = build_plan(cat, ScoringMethod())
+    alt = build_plan(cat, ScoringMethod.model_validate({"weights": {"set": "alt"}}))
+    x = prepare_values(VALUES, cat).numeric
+    both = base.run(np.stack([x, x]), relative_weights=np.stack([base.relative, alt.relative]))
+    np.testing.assert_allclose(both.scores[0], base.run(x[None]).scores[0])
+    np.testing.assert_allclose(both.scores[1], alt.run(x[None]).scores[0])
+    assert not np.allclose(both.scores[0], both.scores[1])
+    np.testing.assert_allclose(both.weights[1], alt.run(x[None]).weights[0])
