@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -202,7 +203,14 @@ def _scorecard(args: argparse.Namespace) -> Any:
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
-    return pmm.score(values, catalog, method=args.method, members=members)
+    try:
+        return pmm.score(values, catalog, method=args.method, members=members)
+    except PmmError as exc:  # name the input file (rows are counted from 0 after the header)
+        if len(args.values) != 1 or not exc.problems:
+            raise
+        named = [dataclasses.replace(p, where=f"{args.values[0]}: {p.where}" if p.where else args.values[0])
+                 for p in exc.problems]
+        raise type(exc)(named) from None
 
 
 def _refuse_existing(paths: Sequence[Path], force: bool) -> None:

@@ -17,9 +17,6 @@ import pytest
 import pmm
 from pmm.cli import main
 
-COMMANDS = ["validate", "schema", "map", "score", "report", "template", "demo"]
-
-
 def test_console_script_help_lists_the_commands_with_examples():
     exe = shutil.which("pmm", path=str(Path(sys.executable).parent)) or shutil.which("pmm")
     assert exe, "the pmm console script is not installed"
@@ -159,6 +156,7 @@ def test_bad_input_is_one_line_with_location_and_hint_not_a_traceback(tmp_path, 
     assert main(["score", "rbm-example", str(bad), "-o", str(tmp_path / "o")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error:") and "nope_kpi" in err and "hint" in err and "Traceback" not in err
+    assert f"{bad}: values column 'kpi'" in err
     assert main(["score", "rbm-example", str(tmp_path / "values.txt"), "-o", str(tmp_path / "o")]) == 1
     assert "file not found" in capsys.readouterr().err
     (tmp_path / "values.txt").write_text("x")
@@ -196,3 +194,18 @@ def test_warnings_are_printed_as_one_line_each_unless_quiet(capsys):
     with _warnings_as_lines(quiet=True, debug=False):
         warnings.warn("hidden", UserWarning)
     assert capsys.readouterr().err == ""
+
+
+def test_score_with_a_method_file(demo_dir, tmp_path):
+    values = str(demo_dir / "kpi_values.csv")
+    for name, aggregate in (("geo", "geometric"), ("mean", "arithmetic")):
+        method = tmp_path / f"{name}.yaml"
+        method.write_text(f"normalise: {{method: minmax, range: [1, 100]}}\naggregate: {{method: {aggregate}}}\n")
+        assert main(["score", "wco-pmm", values, "-o", str(tmp_path / name), "--method", str(method), "-q"]) == 0
+    book = openpyxl.load_workbook(tmp_path / "geo" / "scorecard.xlsx")
+    settings = {row[0]: row[1] for row in book["method"].iter_rows(min_row=2, values_only=True)}
+    assert settings["aggregate.method"] == "geometric"
+    geo, mean = (pd.read_csv(tmp_path / d / "scores.csv") for d in ("geo", "mean"))
+    root = pmm.load_catalog("wco-pmm").root
+    g, m = geo[geo["node"] == root]["score"].to_numpy(), mean[mean["node"] == root]["score"].to_numpy()
+    assert (g <= m + 1e-9).all() and (g < m - 1e-6).any()  # a geometric mean never exceeds the arithmetic one

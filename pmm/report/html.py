@@ -108,6 +108,9 @@ class _Context:
     def ranking(self) -> list[dict[str, Any]]:
         root = self.card.catalog.root
         table = self.now.set_index(["member", "node"])
+        lv = self.card.levels
+        lv = lv[(lv["period"] == self.period) & lv["kpi"].isin(self.kpis)]
+        reported = lv.assign(ok=lv["status"] == "ok").groupby("member")["ok"].sum().to_dict()
         rows = []
         for m in self.member_ids:
             idx = table.loc[(m, root)] if (m, root) in table.index else None
@@ -118,7 +121,7 @@ class _Context:
             rows.append({"member": m, "name": self.names.get(m, m), "anchor": _anchor(m), "index": self._cell(idx),
                          "dims": cells,
                          "rank": _int(idx["rank"]) if idx is not None else None,
-                         "coverage": fmt(100 * idx["coverage"], 0) + " %" if idx is not None else "–"})
+                         "reported": int(reported.get(m, 0)), "n_kpis": len(self.kpis)})
         return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, str(r["member"])))
 
     def _cell(self, row: Any) -> dict[str, Any]:

@@ -57,6 +57,9 @@ def test_ranking_table_is_ordered_by_the_index_score(page, card):
     assert [r[1] for r in rows] == expected["member"].tolist()
     assert [r[3] for r in rows] == [f"{s:.1f}" for s in expected["score"]]
     assert [int(r[0]) for r in rows] == sorted(int(r[0]) for r in rows)
+    lv = card.levels[card.levels["period"] == card.periods[-1]]
+    ok = lv[lv["status"] == "ok"].groupby("member").size()
+    assert [r[-1] for r in rows] == [f"{ok.get(m, 0)} / {len(card.catalog.kpis)}" for m in expected["member"]]
     # one column per dimension after the index
     header = re.search(r'<table[^>]*id="ranking-table".*?</thead>', page, re.S).group(0)
     for dim in card.catalog.children(card.catalog.root):
