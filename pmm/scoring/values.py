@@ -95,6 +95,9 @@ def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
         raise ScoringError(Problem(f"the values table lacks column(s) {absent}; found {list(map(str, values.columns))}",
                                    where="values", hint=f"expected member, period (optional), kpi, value, status "
                                    f"(optional), n (optional); {hints}", code="missing_column"))
+    if values.empty:
+        raise ScoringError(Problem("the values table has no rows", where="values",
+                                   hint="give at least one (member, kpi, value) row", code="empty"))
     has_period = "period" in values.columns
     problems: list[Problem] = []
     index = values.index
@@ -140,7 +143,8 @@ def prepare_values(values: pd.DataFrame, catalog: Catalog) -> KpiData:
     dense[cells] = numeric
     dense_status[cells] = status
     dense_n[cells] = n
-    raw = value_s.to_numpy(dtype=float) if pd.api.types.is_float_dtype(value_s) else value_s.to_numpy(dtype=object)
+    as_numbers = pd.api.types.is_numeric_dtype(value_s) and not pd.api.types.is_bool_dtype(value_s)
+    raw = value_s.to_numpy(dtype=float, na_value=np.nan) if as_numbers else value_s.to_numpy(dtype=object)
     return KpiData(tuple(members.tolist()), periods, catalog.kpi_ids, dense, dense_status, dense_n, cells, raw,
                    len(values))
 

@@ -44,6 +44,8 @@ def test_missing_columns_and_wrong_type(cat) -> None:
         prepare_values(pd.DataFrame({"member": ["A"], "indicator": ["e_decl"], "val": [1]}), cat)
     with pytest.raises(ScoringError, match="pandas DataFrame"):
         prepare_values([{"member": "A"}], cat)
+    with pytest.raises(ScoringError, match="no rows"):
+        prepare_values(pd.DataFrame({"member": [], "kpi": [], "value": []}), cat)
 
 
 def test_ok_status_needs_a_value_and_n_must_be_non_negative(cat) -> None:
