@@ -140,23 +140,24 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
 
 
 def flag_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: Collection[str]) -> nw.DataFrame | nw.LazyFrame:
-    """Flag every row whose key occurs more than once (reason 5), unless already excluded.
+    """Flag (reason 5) every otherwise usable row whose key occurs in more than one usable row.
 
     All copies are flagged, since no copy is more authoritative than another; this keeps the
-    result independent of row order.
+    result independent of row order. Rows already excluded for another reason do not count as
+    copies.
 
     Example:
         >>> import narwhals as nw, pandas as pd
-        >>> f = nw.from_native(pd.DataFrame({"id": ["a", "a", "b"], "__pmm_reason": [0, 0, 0]}))
+        >>> f = nw.from_native(pd.DataFrame({"id": ["a", "a", "b", "b"], "__pmm_reason": [0, 0, 0, 2]}))
         >>> flag_duplicates(f, ["id"]).to_native()["__pmm_reason"].tolist()
-        [5, 5, 0]
+        [5, 5, 0, 2]
     """
     if not key:
         return frame
-    key = list(key)
-    copies = nw.col(key[0]).count().over(*key)
-    return frame.with_columns(
-        nw.when((nw.col(REASON) == 0) & (copies > 1)).then(nw.lit(5)).otherwise(nw.col(REASON)).alias(REASON))
+    usable = nw.col(REASON) == 0
+    frame = frame.with_columns(nw.when(usable).then(nw.lit(1)).otherwise(nw.lit(0)).alias("__pmm_usable"))
+    copies = nw.col("__pmm_usable").sum().over(*key)
+    return frame.with_columns(nw.when(usable & (copies > 1)).then(nw.lit(5)).otherwise(nw.col(REASON)).alias(REASON))
 
 
 def _literal_dtype(value: object) -> nw.dtypes.DType:
