@@ -124,7 +124,7 @@ def test_benchmark_needs_members(panel) -> None:
 def test_changes(card) -> None:
     ch = card.changes()
     assert list(ch.columns) == ["member", "node", "period", "previous_period", "score_change", "level_change",
-                                "rank_change"]
+                                "rank_change", "insufficient_data"]
     assert set(ch["period"]) == {2019, 2020, 2021, 2022}
     s = card.scores.set_index(["period", "node", "member"])
     row = ch[(ch["member"] == "BEL") & (ch["node"] == "Index") & (ch["period"] == 2020)].iloc[0]
@@ -169,3 +169,9 @@ def test_disclosure_levels_filter_kpis() -> None:
         kpis = {k.id for k in cat.kpis if order.index(k.disclosure) <= order.index(level)}
         assert nodes & set(cat.kpi_ids) == kpis
         assert set(cat.walk()) - set(cat.kpi_ids) <= nodes  # groups and the index are kept
+
+
+def test_single_period_has_no_changes(panel) -> None:
+    cat, values, _ = panel
+    ch = pmm.score(values[values["period"] == 2022], cat).changes()
+    assert ch.empty and "rank_change" in ch.columns

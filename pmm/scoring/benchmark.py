@@ -128,23 +128,25 @@ def changes_table(scores: pd.DataFrame, periods: list[Any]) -> pd.DataFrame:
     """Change of score, maturity level and rank from each period to the next, per member and node.
 
     ``score_change`` = score − previous score; ``level_change`` = maturity − previous maturity;
-    ``rank_change`` = previous rank − rank (positive = moved up). Periods follow the sorted
-    ``periods``; the first period has no row.
+    ``rank_change`` = previous rank − rank (positive = moved up); ``insufficient_data`` flags a
+    current value resting on an ``insufficient_data`` KPI. Periods follow the sorted ``periods``;
+    the first period has no row.
 
     Example:
         >>> s = pd.DataFrame({"member": ["A", "A"], "period": [2021, 2022], "node": "I", "score": [50.0, 60.0],
-        ...                   "maturity": [3, 4], "rank": [2, 1]})
+        ...                   "maturity": [3, 4], "rank": [2, 1], "insufficient_data": False})
         >>> changes_table(s, [2021, 2022])[["period", "previous_period", "score_change", "rank_change"]].to_dict("records")
         [{'period': 2022, 'previous_period': 2021, 'score_change': 10.0, 'rank_change': 1}]
     """
-    columns = ["member", "node", "period", "previous_period", "score_change", "level_change", "rank_change"]
+    columns = ["member", "node", "period", "previous_period", "score_change", "level_change", "rank_change",
+               "insufficient_data"]
     if len(periods) < 2:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("member", "node", "period", "previous_period")
-                                          else float) for c in columns})
+                                          else bool if c == "insufficient_data" else float) for c in columns})
     position = {p: i for i, p in enumerate(periods)}
-    current = scores[["member", "node", "period", "score", "maturity", "rank"]].assign(
+    current = scores[["member", "node", "period", "score", "maturity", "rank", "insufficient_data"]].assign(
         _t=scores["period"].map(position))
-    previous = current.assign(_t=current["_t"] + 1).rename(
+    previous = current.drop(columns="insufficient_data").assign(_t=current["_t"] + 1).rename(
         columns={"period": "previous_period", "score": "_s", "maturity": "_m", "rank": "_r"})
     merged = current[current["_t"] > 0].merge(previous, on=["member", "node", "_t"], how="left")
     merged["score_change"] = merged["score"] - merged["_s"]
@@ -158,7 +160,8 @@ def profile_table(scores: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog, 
     """Strengths and weaknesses of one member: its best- and worst-ranked KPIs (COINr ``get_str_weak``).
 
     Returns:
-        ``type`` (strength/weakness), ``kpi, name, parent, value, score, rank, n_ranked, level``;
+        ``type`` (strength/weakness), ``kpi, name, parent, value, score, rank, n_ranked, level,
+        insufficient_data``;
         strengths by rank ascending, weaknesses by rank descending (ties by KPI id), at most
         ``top`` each, a KPI appearing at most once.
     """
@@ -174,4 +177,4 @@ def profile_table(scores: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog, 
     out = pd.concat(parts, ignore_index=True)
     out = out.assign(kpi=out["node"], name=out["node"].map(catalog.name), value=out["node"].map(raw["value"]),
                      level=out["node"].map(raw["level"]).astype("Int64"))
-    return out[["type", "kpi", "name", "parent", "value", "score", "rank", "n_ranked", "level"]]
+    return out[["type", "kpi", "name", "parent", "value", "score", "rank", "n_ranked", "level", "insufficient_data"]]
