@@ -41,9 +41,9 @@ def labels(values: Sequence[str], index: np.ndarray) -> pd.Series:
         >>> labels(["sea", "air"], np.array([1, 1])).tolist()
         ['air', 'air']
     """
-    index = np.asarray(index, dtype=np.int64)
+    index = np.asarray(index)  # any integer type: small codes stay small
     if pa is not None:
-        return pd.Series(pa.array(list(values), type=pa.string()).take(pa.array(index)), dtype="str")
+        return pd.Series(pa.array(list(values), type=pa.large_string()).take(pa.array(index)), dtype="str")
     return pd.Series(np.asarray(list(values), dtype=object)[index], dtype="str")
 
 
@@ -63,14 +63,18 @@ def identifiers(prefixes: Sequence[str], prefix_index: np.ndarray, numbers: np.n
     return heads + "-" + pd.Series(numbers).astype("str").str.zfill(width)
 
 
-def timestamps(seconds: np.ndarray, missing: np.ndarray | None = None) -> pd.Series:
+def timestamps(seconds: np.ndarray, missing: np.ndarray | None = None, *, copy: bool = True) -> pd.Series:
     """A ``datetime64[ns]`` column from seconds since 1970-01-01 (``NaT`` where ``missing``).
+
+    ``copy=False`` converts an ``int64`` array in place (saves memory for millions of rows; the
+    array then holds nanoseconds).
 
     Example:
         >>> timestamps(np.array([3600])).tolist()
         [Timestamp('1970-01-01 01:00:00')]
     """
-    ns = np.asarray(seconds, dtype=np.int64) * _NS_PER_SECOND
+    seconds = np.asarray(seconds, dtype=np.int64)
+    ns = np.multiply(seconds, _NS_PER_SECOND, out=None if copy else seconds)
     if missing is not None:
         ns[np.asarray(missing, dtype=bool)] = np.iinfo(np.int64).min  # the NaT sentinel
     return pd.Series(ns.view("datetime64[ns]"))

@@ -74,8 +74,8 @@ _VALUE_MEDIAN = np.array([25_000.0, 6_000.0, 9_000.0, 40_000.0, 120.0, 5_000.0])
 _N_HS = 400
 _MAX_PROCESSING_H = 120 * 24.0
 _CHUNK = 1 << 20
-_DRAWN = {name: np.int8 for name in ("flow", "mode", "channel")} | {name: np.int64 for name in (
-    "office", "arrived", "released", "hs", "origin")} | {name: np.float64 for name in ("value", "duty")} | {
+_DRAWN = {name: np.int8 for name in ("flow", "mode", "channel")} | {"office": np.int32, "hs": np.int16, "origin": np.int16} | {
+    name: np.int64 for name in ("arrived", "released")} | {name: np.float64 for name in ("value", "duty")} | {
     name: bool for name in ("inspected", "finding", "electronic", "aeo", "ecommerce", "express", "single_window",
                             "preferential", "no_arrival", "not_released")}
 
@@ -280,12 +280,12 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
         "member": labels([p.member for p in profiles], cell // n_years),
         "declaration_id": identifiers([f"{p.member}-{y}" for p in profiles for y in year_list], cell, sequence,
                                       width=max(7, len(str(int(counts.max(initial=0)))))),
-        "office": labels(table.office_codes, drawn["office"]),
-        "flow": labels(FLOWS, drawn["flow"]),
-        "lodgement_ts": timestamps(lodged),
-        "arrival_ts": timestamps(drawn["arrived"], missing=drawn["no_arrival"]),
-        "release_ts": timestamps(drawn["released"], missing=drawn["not_released"]),
-        "channel": labels(CHANNELS, drawn["channel"]),
+        "office": labels(table.office_codes, drawn.pop("office")),
+        "flow": labels(FLOWS, drawn.pop("flow")),
+        "lodgement_ts": timestamps(lodged, copy=False),
+        "arrival_ts": timestamps(drawn.pop("arrived"), missing=drawn.pop("no_arrival"), copy=False),
+        "release_ts": timestamps(drawn.pop("released"), missing=drawn.pop("not_released"), copy=False),
+        "channel": labels(CHANNELS, drawn.pop("channel")),
         "inspected": drawn["inspected"],
         "finding": drawn["finding"],
         "electronic": drawn["electronic"],
@@ -293,10 +293,10 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
         "ecommerce": drawn["ecommerce"],
         "express": drawn["express"],
         "single_window": drawn["single_window"],
-        "transport_mode": labels(TRANSPORT_MODES, drawn["mode"]),
+        "transport_mode": labels(TRANSPORT_MODES, drawn.pop("mode")),
         "preferential": drawn["preferential"],
         "customs_value": drawn["value"],
         "duty_assessed": drawn["duty"],
-        "hs_code": labels(_hs_pool(np.random.default_rng([seed, zlib.crc32(b"hs")])), drawn["hs"]),
-        "origin": labels([p.member for p in profiles] + list(PARTNERS), drawn["origin"]),
+        "hs_code": labels(_hs_pool(np.random.default_rng([seed, zlib.crc32(b"hs")])), drawn.pop("hs")),
+        "origin": labels([p.member for p in profiles] + list(PARTNERS), drawn.pop("origin")),
     }, copy=False)  # the arrays are ours: no need to copy them into consolidated blocks
