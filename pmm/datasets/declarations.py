@@ -3,8 +3,9 @@
 How a table is drawn (all with numpy, no Python loop over rows):
 
 1. Rows are shared among member × year cells in proportion to each member's trade volume
-   (its size class) with 4 % yearly growth; lodgement times are spread over the year, mostly in
-   office hours, and numbered in lodgement order (``XMB-2024-0000001``).
+   (its size class) with 4 % yearly growth; lodgement times are spread over the year (quiet
+   weekends, an autumn peak), mostly in office hours, and numbered in lodgement order
+   (``XMB-2024-0000001``).
 2. Flow (62 % import, 33 % export, 5 % transit), e-commerce (more in mature members), transport
    mode (more road and rail for landlocked members, post and air for e-commerce), office
    (one of the member's offices serving that mode), express, AEO, electronic lodgement, single
@@ -91,6 +92,13 @@ def _choose(rng: np.random.Generator, probabilities: np.ndarray, table: np.ndarr
     cuts = (np.cumsum(probabilities, axis=1)[:, :-1] + np.arange(n_tables)[:, None]).ravel()
     shift = np.asarray(table, dtype=np.int64)
     return (np.searchsorted(cuts, rng.random(n) + shift, side="right") - shift * (n_options - 1)).astype(np.int8)
+
+
+def _day_weights(start: int, n_days: int) -> np.ndarray:
+    """Relative lodgement volume of each day of a year starting at ``start`` (seconds since 1970)."""
+    day = np.arange(n_days)
+    weekday = (start // 86_400 + day + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    return np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.35, 0.2])[weekday] * (1 + 0.12 * np.sin(2 * np.pi * (day - 180) / 365))
 
 
 def _hs_pool(rng: np.random.Generator) -> list[str]:
@@ -254,8 +262,10 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
     cell = np.repeat(np.arange(n_members * n_years, dtype=np.int32), counts)
     cell_maturity = np.array([p.maturity(y) for p in profiles for y in year_list])
 
-    # lodgement: a day of the year, mostly in office hours; sorted (and numbered) within each cell
+    # lodgement: a working day (weekends are quiet, trade peaks in autumn), mostly in office hours;
+    # sorted (and numbered) within each cell
     starts, days = year_starts(year_list)
+    day_cdf = [np.cumsum(w) / w.sum() for w in (_day_weights(start, n_days) for start, n_days in zip(starts, days))]
     lodged = np.empty(n, dtype=np.int64)
     sequence = np.empty(n, dtype=np.int64)
     bounds = np.concatenate([[0], np.cumsum(counts)])
@@ -263,7 +273,8 @@ def synthetic_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
         k, y = hi - lo, c % n_years
         second = np.where(rng.random(k) < 0.8, np.clip(rng.normal(11.5, 2.5, k), 0, 23.99) * _HOUR,
                           rng.random(k) * 24 * _HOUR).astype(np.int64)
-        lodged[lo:hi] = starts[y] + np.sort((rng.random(k) * days[y]).astype(np.int64) * 86_400 + second)
+        day = np.searchsorted(day_cdf[y], rng.random(k), side="right")
+        lodged[lo:hi] = starts[y] + np.sort(day.astype(np.int64) * 86_400 + second)
         sequence[lo:hi] = np.arange(1, k + 1)
 
     # every other field, chunk by chunk (bounded temporaries; fixed chunks keep results reproducible)

@@ -131,3 +131,12 @@ def test_empty_and_bad_sizes():
         datasets.synthetic_declarations(-1)
     with pytest.raises(PmmError, match="number of declarations"):
         datasets.synthetic_declarations(10.5)
+
+
+def test_lodgements_follow_the_working_week_and_cover_the_whole_year(declarations):
+    when = declarations["lodgement_ts"]
+    weekend = when.dt.day_of_week >= 5
+    assert 0.05 < weekend.mean() < 0.5 * 2 / 7  # far fewer than on an even spread
+    assert when.dt.month.nunique() == 12 and when.dt.day_of_year.max() >= 365
+    office_hours = when.dt.hour.between(7, 16).mean()
+    assert office_hours > 0.75
