@@ -54,7 +54,11 @@ def test_tables_and_provenance(card, panel) -> None:
     assert set(scores["kind"]) == {"kpi", "group", "index"}
     assert scores.loc[scores["node"] == "Index", "level"].unique().tolist() == [4]
     assert {"member", "period", "kpi", "value", "status", "n", "level", "level_label", "score"} <= set(card.levels.columns)
-    assert {"node", "parent", "weight", "effective_weight"} <= set(card.weights.columns)
+    w = card.weights
+    assert {"node", "parent", "weight", "effective_weight"} <= set(w.columns)
+    assert len(w) == 5 * 60 and set(w["period"]) == set(card.periods)  # one set per period
+    sums = w.dropna(subset=["parent"]).groupby(["period", "parent"])["weight"].sum()
+    np.testing.assert_allclose(sums.to_numpy(float), 1.0)
     prov = card.provenance
     assert prov["catalog"]["hash"] == cat.hash and prov["input_rows"]["values"] == len(values)
     assert prov["method"]["aggregate"]["min_coverage"] == 0.5 and prov["method"]["normalise"]["method"] == "minmax"
