@@ -75,10 +75,13 @@ _VALUE_MEDIAN = np.array([25_000.0, 6_000.0, 9_000.0, 40_000.0, 120.0, 5_000.0])
 _N_HS = 400
 _MAX_PROCESSING_H = 120 * 24.0
 _CHUNK = 1 << 20
-_DRAWN = {name: np.int8 for name in ("flow", "mode", "channel")} | {"office": np.int32, "hs": np.int16, "origin": np.int16} | {
-    name: np.int64 for name in ("arrived", "released")} | {name: np.float64 for name in ("value", "duty")} | {
-    name: bool for name in ("inspected", "finding", "electronic", "aeo", "ecommerce", "express", "single_window",
-                            "preferential", "no_arrival", "not_released")}
+# what each chunk draws, and its dtype (codes as small integers, times in seconds since 1970)
+_DRAWN = {
+    "flow": np.int8, "mode": np.int8, "channel": np.int8, "office": np.int32, "hs": np.int16, "origin": np.int16,
+    "arrived": np.int64, "released": np.int64, "value": np.float64, "duty": np.float64,
+    **dict.fromkeys(("inspected", "finding", "electronic", "aeo", "ecommerce", "express", "single_window",
+                     "preferential", "no_arrival", "not_released"), bool),
+}
 
 
 def _choose(rng: np.random.Generator, probabilities: np.ndarray, table: np.ndarray | int, n: int) -> np.ndarray:

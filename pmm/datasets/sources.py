@@ -205,7 +205,8 @@ def _aeo_register(ctx: _Context) -> Columns:
             sme = np.concatenate([sme, rng.random(new) < 0.12 + 0.35 * m])
             parts.append({
                 "member": np.full(certified, profile.member, dtype=object),
-                "operator_id": np.array([f"{profile.member}-AEO{j:05d}" for j in range(1, certified + 1)], dtype=object),
+                "operator_id": np.array([f"{profile.member}-AEO{j:05d}" for j in range(1, certified + 1)],
+                                        dtype=object),
                 "snapshot_date": np.full(certified, np.datetime64(f"{year}-12-31")),
                 "role": role.copy(),
                 "active": ~withdrawn,
@@ -229,7 +230,8 @@ def _revenue(ctx: _Context) -> Columns:
         k = collected.size
         parts.append({
             "member": np.full(k, profile.member, dtype=object),
-            "month": np.tile(np.array([np.datetime64(f"{year}-{mo + 1:02d}-01") for mo in months]), len(_REVENUE_TYPES)),
+            "month": np.tile(np.array([np.datetime64(f"{year}-{mo + 1:02d}-01") for mo in months]),
+                             len(_REVENUE_TYPES)),
             "revenue_type": np.repeat(np.asarray(_REVENUE_TYPES, dtype=object), 12),
             "collected": np.round(collected.ravel(), 2),
             "target": np.round(target.ravel(), 2),
@@ -271,7 +273,8 @@ def _staff(ctx: _Context) -> Columns:
             employed = employed[rng.random(len(employed)) >= 0.06]
             new = max(target - len(employed), 0)
             function_p = np.array([0.45, 0.15, 0.06 + 0.1 * m, 0.22, 0.08])
-            function = np.concatenate([function, rng.choice(len(_FUNCTIONS), size=new, p=function_p / function_p.sum())])
+            hired_as = rng.choice(len(_FUNCTIONS), size=new, p=function_p / function_p.sum())
+            function = np.concatenate([function, hired_as])
             female = np.concatenate([female, rng.random(new) < female_share])
             employed = np.concatenate([employed, np.arange(hired, hired + new)])
             hired += new
@@ -445,9 +448,9 @@ def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[i
         >>> src["audits"].attrs["dirty_rows"]["missing_required"] > 0
         True
     """
-    if isinstance(declarations_per_member_year, bool) or not isinstance(declarations_per_member_year, (int, np.integer)) \
-            or declarations_per_member_year < 0:
-        raise PmmError(Problem(f"expected a non-negative integer, found {declarations_per_member_year!r}",
+    volume = declarations_per_member_year
+    if isinstance(volume, bool) or not isinstance(volume, (int, np.integer)) or volume < 0:
+        raise PmmError(Problem(f"expected a non-negative integer, found {volume!r}",
                                where="declarations_per_member_year", hint="pass e.g. 2000"))
     contracts = (catalog or load_catalog("wco-pmm")).sources
     missing = [name for name in GENERATED_SOURCES if name not in contracts]
@@ -457,13 +460,14 @@ def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[i
                                hint="use the shipped 'wco-pmm' catalog or one with the same canonical sources"))
     profiles = member_profiles(members, seed)
     year_list = normalise_years(years)
-    n = declarations_per_member_year * len(profiles) * len(year_list)
+    n = volume * len(profiles) * len(year_list)
     declarations = synthetic_declarations(n, members=[p.member for p in profiles], years=year_list, seed=seed)
     ctx = _Context(profiles=profiles, years=year_list, seed=seed, declarations=declarations,
                    cutoff=np.datetime64(f"{year_list[-1]}-12-31"))
     tables = {"declarations": conform(declarations, contracts["declarations"])}
     tables.update({name: conform(generate(ctx), contracts[name]) for name, generate in _GENERATORS.items()})
     if dirty:
-        tables = {name: add_dirty_rows(table, contracts[name], np.random.default_rng([seed, zlib.crc32(name.encode()), 1]))
+        tables = {name: add_dirty_rows(table, contracts[name],
+                                       np.random.default_rng([seed, zlib.crc32(name.encode()), 1]))
                   for name, table in tables.items()}
     return tables

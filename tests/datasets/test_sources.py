@@ -189,8 +189,8 @@ def test_a_field_added_to_a_contract_later_is_present_and_typed_but_empty(catalo
 
     budget = catalog.sources["budget"]
     fields = {**budget.fields, "approved": SourceField(type="float"), "audited": SourceField(type="boolean")}
-    extended = pmm.Catalog(catalog.framework, {**catalog.sources, "budget": budget.model_copy(update={"fields": fields})},
-                           catalog.groups, catalog.kpis)
+    sources = {**catalog.sources, "budget": budget.model_copy(update={"fields": fields})}
+    extended = pmm.Catalog(catalog.framework, sources, catalog.groups, catalog.kpis)
     table = datasets.synthetic_sources(members=2, years=2024, declarations_per_member_year=50,
                                        catalog=extended)["budget"]
     assert list(table.columns) == [*budget.fields, "approved", "audited"]
