@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,35 @@ def test_screenshot_is_not_blank(demo, tmp_path):
     colours = {tuple(c) for c in pixels[:, :, :].reshape(-1, 3).astype(int)[::97]}
     level_colours = {(0xD7, 0x30, 0x1F), (0xFC, 0x8D, 0x59), (0xFE, 0xE0, 0x8B), (0x91, 0xCF, 0x60), (0x1A, 0x98, 0x50)}
     assert len(level_colours & colours) >= 3
+
+
+def _pdf_pages(html: Path, tmp_path: Path) -> int:
+    pdf = html.with_suffix(".pdf")
+    _chromium(html, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    return int(re.findall(rb"/Count (\d+)", data)[-1])
+
+
+def test_report_prints_each_member_on_new_pages(tmp_path):
+    """Print a short report (rbm-example, 5 members): the print rule that starts every scorecard on
+    a new page adds pages compared with the same file without it."""
+    import pandas as pd
+
+    import pmm
+
+    cat = pmm.load_catalog("rbm-example")
+    rng = np.random.default_rng(0)
+    rows = [(m, p, k.id, str(rng.choice(list(k.maturity.answers))) if k.categorical else float(rng.uniform(0, 100)))
+            for m in ("AAA", "BBB", "CCC", "DDD", "EEE") for p in (2023, 2024) for k in cat.kpis]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        card = pmm.score(pd.DataFrame(rows, columns=["member", "period", "kpi", "value"]), cat)
+    page = pmm.write_report(card, tmp_path / "report.html")
+    rule = ".member, #methodology { page-break-before: always; }"
+    html = page.read_text(encoding="utf-8")
+    assert html.count(rule) == 1
+    flat = tmp_path / "flat.html"
+    flat.write_text(html.replace(rule, ""), encoding="utf-8")
+    with_breaks, without = _pdf_pages(page, tmp_path), _pdf_pages(flat, tmp_path)
+    assert with_breaks >= 5 + 2 and with_breaks > without
