@@ -452,7 +452,7 @@ def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[i
     if isinstance(volume, bool) or not isinstance(volume, (int, np.integer)) or volume < 0:
         raise PmmError(Problem(f"expected a non-negative integer, found {volume!r}",
                                where="declarations_per_member_year", hint="pass e.g. 2000"))
-    contracts = (catalog or load_catalog("wco-pmm")).sources
+    contracts = (catalog if catalog is not None else load_catalog("wco-pmm")).sources
     missing = [name for name in GENERATED_SOURCES if name not in contracts]
     if missing:
         raise PmmError(Problem(f"expected the catalog to declare the sources {list(GENERATED_SOURCES)}, "

@@ -58,7 +58,7 @@ def workshop(members: int | Iterable[str] = 22, years: int | Iterable[int] = (20
         >>> w.members["member"].tolist(), len(w.sources["declarations"])
         (['XMB', 'XNV'], 200)
     """
-    catalog = catalog or load_catalog("wco-pmm")
+    catalog = catalog if catalog is not None else load_catalog("wco-pmm")
     codes = member_codes(members)
     return Workshop(
         sources=synthetic_sources(codes, years, seed, declarations_per_member_year, dirty=dirty, catalog=catalog),
