@@ -15,10 +15,10 @@ __all__ = ["shipped_catalogs", "shipped_path"]
 
 
 def _root() -> Path:
-    try:
-        root = Path(str(resources.files("pmm._indicators")))
-        if root.is_dir():
-            return root
+    try:  # installed (non-editable): a namespace package, whose files() is a MultiplexedPath, not a path string
+        entries = list(resources.files("pmm._indicators").iterdir())
+        if entries:
+            return Path(str(entries[0])).parent
     except ModuleNotFoundError:
         pass
     return Path(__file__).resolve().parents[2] / "indicators"
