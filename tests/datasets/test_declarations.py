@@ -3,9 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmm import datasets
 from pmm.datasets import declarations as decl_module
+from pmm.datasets.declarations import CHANNELS, FLOWS, TRANSPORT_MODES
 from pmm.errors import PmmError
 
 from .conftest import YEARS
@@ -140,3 +143,18 @@ def test_lodgements_follow_the_working_week_and_cover_the_whole_year(declaration
     assert when.dt.month.nunique() == 12 and when.dt.day_of_year.max() >= 365
     office_hours = when.dt.hour.between(7, 16).mean()
     assert office_hours > 0.75
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(0, 400), n_members=st.integers(1, 5), seed=st.integers(0, 2**31),
+       years=st.lists(st.integers(2015, 2030), min_size=1, max_size=3, unique=True))
+def test_any_small_table_keeps_the_invariants(n, n_members, seed, years):
+    d = datasets.synthetic_declarations(n, members=n_members, years=years, seed=seed)
+    assert len(d) == n and d["declaration_id"].is_unique
+    assert d["lodgement_ts"].dt.year.isin(years).all()
+    released = d["release_ts"].notna()
+    assert (d.loc[released, "release_ts"] > d.loc[released, "lodgement_ts"]).all()
+    assert d.loc[d["channel"] == "red", "inspected"].all()
+    assert d["channel"].isin(CHANNELS).all() and d["flow"].isin(FLOWS).all()
+    assert d["transport_mode"].isin(TRANSPORT_MODES).all()
+    assert d["member"].isin(datasets.synthetic_members(n_members)["member"]).all()
