@@ -152,12 +152,27 @@ def flag_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: Collection[str]) ->
         >>> flag_duplicates(f, ["id"]).to_native()["__pmm_reason"].tolist()
         [5, 5, 0, 2]
     """
-    if not key:
+    if not key or not _may_have_duplicates(frame, list(key)):
         return frame
     usable = nw.col(REASON) == 0
     frame = frame.with_columns(nw.when(usable).then(nw.lit(1)).otherwise(nw.lit(0)).alias("__pmm_usable"))
     copies = nw.col("__pmm_usable").sum().over(*key)
     return frame.with_columns(nw.when(usable & (copies > 1)).then(nw.lit(5)).otherwise(nw.col(REASON)).alias(REASON))
+
+
+def _may_have_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: list[str]) -> bool:
+    """A cheap pre-check: ``False`` when a one-column key has no repeated non-missing value.
+
+    Counting distinct values is much cheaper than the window that flags each copy, and most
+    tables have no duplicate keys.
+    """
+    if len(key) != 1:
+        return True
+    col = nw.col(key[0])
+    counts = frame.select(col.n_unique().alias("distinct"), col.null_count().alias("nulls"), nw.len().alias("rows"))
+    row = (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0]
+    distinct, nulls, rows = (int(x) for x in row)
+    return distinct - (nulls > 0) != rows - nulls
 
 
 def _literal_dtype(value: object) -> nw.dtypes.DType:
