@@ -74,6 +74,7 @@ _ARRIVAL_GAP_H = np.array([72.0, 8.0, 6.0, 24.0, 24.0, 12.0])  # pre-lodgement l
 _VALUE_MEDIAN = np.array([25_000.0, 6_000.0, 9_000.0, 40_000.0, 120.0, 5_000.0])
 _N_HS = 400
 _MAX_PROCESSING_H = 120 * 24.0
+_MAX_LEAD_H = 30 * 24.0  # declarations are accepted at most 30 days before arrival
 _CHUNK = 1 << 20
 # what each chunk draws, and its dtype (codes as small integers, times in seconds since 1970)
 _DRAWN = {
@@ -193,7 +194,7 @@ def _draw_chunk(rng: np.random.Generator, maturity: np.ndarray, member_i: np.nda
 
     # arrival: before lodgement, or after it when pre-lodged; most exports have none
     pre_lodged = rng.random(n) < np.minimum(0.05 + 0.6 * maturity + 0.2 * express, 0.95)
-    lead_h = _ARRIVAL_GAP_H[mode] * rng.lognormal(0.0, 0.7, n)
+    lead_h = np.minimum(_ARRIVAL_GAP_H[mode] * rng.lognormal(0.0, 0.7, n), _MAX_LEAD_H)
     wait_h = (4.0 + 40.0 * (1.0 - maturity)) * rng.lognormal(0.0, 1.0, n)
     arrival_gap_h = np.where(is_export, 12.0 * rng.lognormal(0.0, 0.8, n), np.where(pre_lodged, lead_h, -wait_h))
     no_arrival = is_export & (rng.random(n) >= 0.35)
