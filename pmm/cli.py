@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     p.set_defaults(run=_schema)
     _add_output_commands(sub, common)
+    _add_map_command(sub, common)
     return parser
 
 
@@ -168,6 +169,64 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_demo)
+
+
+def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``pmm map PROFILE DATA... -o values.csv`` (raw tables → KPI values)."""
+    p = sub.add_parser("map", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="map raw tables to KPI values with a source profile",
+                       description="Read raw tables (CSV or Parquet), apply a source profile, compute every KPI of the "
+                                   "catalog that the data feeds, and write the long KPI-values table.",
+                       epilog="examples:\n  pmm map kcs examples/kcs/df_syn_*.csv --catalog examples/kcs/catalog.yaml "
+                              "--by office --period month -o values.csv\n"
+                              "  pmm map profile.yaml declarations.parquet -o values.csv --accounting rows.csv")
+    p.add_argument("profile", help="profile YAML file, or the name of a shipped profile (kcs)")
+    p.add_argument("data", nargs="+", help="raw tables (.csv or .parquet) feeding the profile's source")
+    p.add_argument("-o", "--output", required=True, help="CSV file for the KPI values")
+    p.add_argument("--catalog", default="wco-pmm", help="catalog file, directory or shipped name (default: wco-pmm)")
+    p.add_argument("--by", action="append", default=[], help="extra grouping column (repeatable), e.g. --by office")
+    p.add_argument("--period", default="year", choices=["year", "quarter", "month"])
+    p.add_argument("--engine", default="auto", choices=["auto", "pandas", "polars", "duckdb"])
+    p.add_argument("--strict", action="store_true", help="stop on the first class of invalid rows")
+    p.add_argument("--accounting", help="also write the row accounting to this CSV file")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.set_defaults(run=_map)
+
+
+def _map(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    import pmm
+
+    outputs = [Path(args.output), *([Path(args.accounting)] if args.accounting else [])]
+    _refuse_existing(outputs, args.force)
+    tables = []
+    for name in args.data:
+        path = Path(name)
+        if not path.is_file():
+            raise PmmError(f"data file {name} does not exist")
+        tables.append(pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path))
+    profile = pmm.load_profile(args.profile)
+    quiet = getattr(args, "quiet", False)
+    progress = _Progress(quiet, "pmm map")
+    try:
+        result = pmm.map({profile.name: tables}, args.catalog, profile, by=args.by, period=args.period,
+                         engine=args.engine, strict=args.strict, progress=progress)
+    finally:
+        progress.close()
+    result.values.to_csv(outputs[0], index=False)
+    if args.accounting:
+        result.accounting.to_csv(outputs[1], index=False)
+    if not quiet:
+        print(result.accounting.to_string(index=False), file=sys.stderr)
+        no_source = [k for k, reason in result.skipped.items() if reason.startswith("no data")]
+        for kpi, reason in result.skipped.items():
+            if kpi not in no_source:
+                print(f"skipped {kpi}: {reason}", file=sys.stderr)
+        if no_source:
+            print(f"skipped {len(no_source)} KPIs whose sources have no data", file=sys.stderr)
+        print(f"wrote {len(result.values):,} KPI values to {outputs[0]}", file=sys.stderr)
+    return 0
 
 
 class _Progress:
