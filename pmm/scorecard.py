@@ -147,7 +147,16 @@ class Scorecard:
                                disclosure=disclosure)
 
     def changes(self) -> pd.DataFrame:
-        """Period-over-period change of score, maturity level and rank (``rank_change`` > 0 = moved up)."""
+        """Period-over-period change of score, maturity level and rank (``rank_change`` > 0 = moved up).
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A", "B"] * 2, "period": [2023, 2023, 2024, 2024],
+            ...                      "kpi": "usefulness", "value": [40, 70, 90, 60]})
+            >>> pmm.score(vals, cat).changes().query("node == 'usefulness'")[["member", "rank_change"]].values.tolist()
+            [['A', 1], ['B', -1]]
+        """
         return changes_table(self._scores, self._periods)
 
     def profile(self, member: Any, period: Any = None, top: int = 5) -> pd.DataFrame:
@@ -207,14 +216,30 @@ class Scorecard:
         return write_report(self, path, **kw)
 
     def to_frame(self) -> pd.DataFrame:
-        """The scores table with node names, ready to save (``to_csv``/``to_parquet``)."""
+        """The scores table with node names, ready to save (``to_csv``/``to_parquet``).
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> card = pmm.score(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 90]}), cat)
+            >>> card.to_frame().loc[0, ["node", "name"]].tolist()
+            ['rbm', 'Technical assistance programme results framework']
+        """
         names = {n: self.catalog.name(n) for n in self.catalog.walk()}
         frame = self.scores
         frame.insert(frame.columns.get_loc("node") + 1, "name", frame["node"].map(names))
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready: missing values as ``None``): provenance, method and every table."""
+        """Plain data (JSON-ready: missing values as ``None``): provenance, method and every table.
+
+        Example:
+            >>> import json, pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> card = pmm.score(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 90]}), cat)
+            >>> sorted(json.loads(json.dumps(card.to_dict(), default=str)))[:3]
+            ['levels', 'members', 'method']
+        """
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return frame.astype(object).where(frame.notna(), None).to_dict("records")

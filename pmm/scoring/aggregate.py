@@ -64,6 +64,10 @@ def quasi_mean(x: np.ndarray, weights: np.ndarray, method: str, p: float = 2.0) 
     ``arithmetic`` Σwx/Σw · ``geometric`` exp(Σw·ln x/Σw) · ``harmonic`` Σw/Σ(w/x) ·
     ``power`` (Σw·xᵖ/Σw)^(1/p), each over present children only. Domain checks are the caller's
     job (:func:`domain_violations`). No present child gives NaN.
+
+    Example:
+        >>> quasi_mean(np.array([[2.0, 8.0]]), np.ones(2), "geometric").tolist()
+        [4.0]
     """
     return quasi_mean_matrix(x, weights[..., :, None], method, p)[..., 0]
 

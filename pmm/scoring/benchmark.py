@@ -164,6 +164,15 @@ def profile_table(scores: pd.DataFrame, levels: pd.DataFrame, catalog: Catalog, 
         insufficient_data``;
         strengths by rank ascending, weaknesses by rank descending (ties by KPI id), at most
         ``top`` each, a KPI appearing at most once.
+
+    Example:
+        >>> import pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> vals = pd.DataFrame({"member": ["A", "B"] * 2, "kpi": ["usefulness"] * 2 + ["participants"] * 2,
+        ...                      "value": [40, 90, 300, 100]})
+        >>> card = pmm.score(vals, cat)
+        >>> profile_table(card.scores, card.levels, cat, "A", None, top=1)[["type", "kpi"]].values.tolist()
+        [['strength', 'participants'], ['weakness', 'usefulness']]
     """
     kpis = scores[(scores["kind"] == "kpi") & (scores["period"].isna() if period is None else scores["period"] == period)]
     ranked = kpis.groupby("node", sort=False)["rank"].count().rename("n_ranked")

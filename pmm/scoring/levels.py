@@ -91,6 +91,10 @@ def weakest_link(child_levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         (level, plus) with NaN level where no child has a level.
+
+    Example:
+        >>> weakest_link(np.array([[1.0, 4.0]]))     # (D, A) → D+
+        (array([1.]), array([ True]))
     """
     present = ~np.isnan(child_levels)
     low = np.where(present, child_levels, np.inf).min(axis=-1)

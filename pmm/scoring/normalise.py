@@ -60,6 +60,11 @@ def normalise(x: np.ndarray, scales: Sequence[KpiScale], kpi_ids: Sequence[str])
 
     Warns:
         ScoringWarning: naming KPIs that are constant in a period (see docs for their scores).
+
+    Example:
+        >>> x = np.array([[[1.0], [2.0], [4.0]]])
+        >>> normalise(x, [KpiScale(NormaliseSpec(method="zscore"), 1.0)], ["k"]).round(4).ravel().tolist()
+        [-0.8729, -0.2182, 1.0911]
     """
     out = np.empty_like(x, dtype=float)
     blocks: dict[NormaliseSpec, list[int]] = defaultdict(list)
@@ -76,7 +81,7 @@ def normalise(x: np.ndarray, scales: Sequence[KpiScale], kpi_ids: Sequence[str])
     if constant:
         warnings.warn(f"KPI(s) {sorted(set(constant))} have the same value for every member in some period; "
                       "they get the centre of the method's scale there (see docs/scoring.md, 'Constant KPIs')",
-                      ScoringWarning, stacklevel=3)
+                      ScoringWarning, stacklevel=4)  # the caller of pmm.score
     return out
 
 

@@ -107,7 +107,16 @@ class ScoringPlan:
         return len(self.scales)
 
     def level_input(self, x: np.ndarray) -> np.ndarray:
-        """KPI values with ``direction: target`` KPIs replaced by their distance to the target or band."""
+        """KPI values with ``direction: target`` KPIs replaced by their distance to the target or band.
+
+        Example:
+            >>> import pmm
+            >>> plan = build_plan(pmm.load_catalog("indicators/rbm-example"), ScoringMethod())
+            >>> k = plan.nodes.index("women_share")                        # band [40, 60]
+            >>> x = np.full((3, plan.n_kpis), np.nan); x[:, k] = [30.0, 50.0, 75.0]
+            >>> plan.level_input(x)[:, k].tolist()
+            [10.0, 0.0, 15.0]
+        """
         if not self.distance_kpis:
             return x
         out = x.copy()
@@ -137,6 +146,13 @@ class ScoringPlan:
         Raises:
             ScoringError: a geometric/harmonic/power mean meets a value outside its domain,
                 PCA weights cannot be computed, or a normalisation lacks its parameters.
+
+        Example:
+            >>> import pmm
+            >>> plan = build_plan(pmm.load_catalog("indicators/rbm-example"), ScoringMethod())
+            >>> x = np.random.default_rng(0).uniform(0, 100, size=(1000, 1, 8, plan.n_kpis))  # 1000 replications
+            >>> plan.run(x).scores.shape == (1000, 1, 8, len(plan.nodes))
+            True
         """
         n_rep, n_per, n_mem, n_kpi = x.shape
         members = list(members) if members is not None else list(range(n_mem))
@@ -268,6 +284,12 @@ def build_plan(catalog: Catalog, method: ScoringMethod) -> ScoringPlan:
         ScoringError: an invalid per-node override (naming the node), ``by_level`` naming a
             level the tree lacks, an unknown weight set, or ``averaging`` on a group with more
             than four children.
+
+    Example:
+        >>> import pmm
+        >>> plan = build_plan(pmm.load_catalog("indicators/rbm-example"), ScoringMethod())
+        >>> plan.nodes[-1], len(plan.steps) >= 1
+        ('rbm', True)
     """
     nodes, parent, level, children = _tree(catalog)
     scales = tuple(_kpi_scale(k, method.normalise) for k in catalog.kpis)

@@ -105,6 +105,11 @@ def pca_weights(values: np.ndarray, *, scale: bool, group: str = "") -> np.ndarr
 
     Raises:
         ScoringError: fewer than 3 complete cases, or a child with zero variance.
+
+    Example:
+        >>> x = np.array([[1.0, 10.0], [2.0, 30.0], [3.0, 20.0], [np.nan, 5.0]])
+        >>> pca_weights(x, scale=True).round(4).tolist()    # |loadings| equal; divided by sd 1 and 10
+        [0.9091, 0.0909]
     """
     n_children = values.shape[-1]
     if n_children == 1:
