@@ -127,3 +127,16 @@ def test_one_weight_set_per_replication_in_one_pass() -> None:
     np.testing.assert_allclose(both.scores[1], alt.run(x[None]).scores[0])
     assert not np.allclose(both.scores[0], both.scores[1])
     np.testing.assert_allclose(both.weights[1], alt.run(x[None]).weights[0])
+
+
+def test_lpi_2023_published_competition_ranks(lpi: pd.DataFrame) -> None:
+    rows = lpi[lpi["edition"] == 2023]
+    cat = pmm.Catalog(Framework(id="I", name="I"), {}, [], [Kpi(id="lpi", name="LPI", unit="score", direction="higher")])
+    card = pmm.score(pd.DataFrame({"member": rows["country"], "kpi": "lpi", "value": rows["lpi_score"]}), cat,
+                     method={"normalise": {"method": "none"}, "maturity": {"bands": [2, 3, 4]}})
+    got = card.wide(value="rank")["lpi"]
+    want = rows.set_index("country")["lpi_rank"]
+    top = want[want <= 30].index  # further down the World Bank ranks on unpublished decimals
+    assert (got[top] == want[top]).all()
+    assert sorted(got[got == 7].index) == sorted(want[want == 7].index) and len(want[want == 7]) == 6
+    assert (got == 13).any() and not got.isin([8, 9, 10, 11, 12]).any()
