@@ -136,7 +136,9 @@ def test_lpi_2023_published_competition_ranks(lpi: pd.DataFrame) -> None:
                      method={"normalise": {"method": "none"}, "maturity": {"bands": [2, 3, 4]}})
     got = card.wide(value="rank")["lpi"]
     want = rows.set_index("country")["lpi_rank"]
-    top = want[want <= 30].index  # further down the World Bank ranks on unpublished decimals
+    # nine economies at 2.3 share rank 123 but the next rank published is 133, not 132: the World Bank
+    # ranked one more economy than the sheet lists, so compare down to rank 123
+    top = want[want <= 123].index
     assert (got[top] == want[top]).all()
     assert sorted(got[got == 7].index) == sorted(want[want == 7].index) and len(want[want == 7]) == 6
     assert (got == 13).any() and not got.isin([8, 9, 10, 11, 12]).any()
