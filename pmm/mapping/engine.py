@@ -299,6 +299,11 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
     for m in measures:
         needed |= m.fields()
     needed |= {b for b in by if b in source.fields}
+    # the whole contract is checked, so the accounting does not depend on which KPIs were asked
+    present = set(source.fields)
+    for i in inputs:
+        present &= available_fields(i.frame.collect_schema().names(), i.profile)
+    needed |= present
     extra = [b for b in by if b not in source.fields]
     frames = [canonicalize(i.frame, i.profile, source, name, needed, backend, n, extra) for n, i in enumerate(inputs)]
     frame = frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical")

@@ -32,7 +32,7 @@ __all__ = ["REASONS", "REASON", "TABLE", "canonicalize", "flag_duplicates", "ava
 #: Exclusion reasons: code → accounting column name. A row with several faults gets the first of
 #: unparseable, code outside list, null member/time, missing required, duplicate key.
 REASONS: dict[int, str] = {
-    1: "excluded_unparseable",
+    1: "excluded_unparseable",  # also infinite numbers
     2: "excluded_null_member_or_time",
     3: "excluded_missing_required",
     4: "excluded_code_outside_list",
@@ -264,7 +264,9 @@ def _recode(text: nw.Expr, codes: dict[str, object]) -> nw.Expr:
 
 def _reasons(source: Source, wanted: list[str], profile: SourceProfile, flags: set[str]) -> nw.Expr:
     """The first exclusion reason of each row (0 when the row is usable)."""
-    unparseable = _any([nw.col(c).fill_null(False) for c in sorted(flags) if c.startswith("__pmm_bad_")])
+    numbers = [f for f in wanted if source.fields[f].type in ("integer", "float")]
+    unparseable = _any([nw.col(c).fill_null(False) for c in sorted(flags) if c.startswith("__pmm_bad_")]
+                       + [~nw.col(f).is_null() & ~nw.col(f).is_finite() for f in numbers])
     keys = [f for f in (source.member, source.time) if f in wanted]
     null_key = _any([nw.col(f).is_null() for f in keys])
     required = [f for f in wanted if source.fields[f].required and f not in keys]

@@ -24,13 +24,22 @@ CATALOGS = {
 }
 
 
+def tables_for(name: str, catalog: pmm.Catalog) -> dict[str, pd.DataFrame]:
+    """Small tables for a catalog: pmm.datasets (with invalid rows) for wco-pmm, else the test generator."""
+    if name == "wco-pmm":
+        from pmm.datasets import synthetic_sources
+
+        return synthetic_sources(members=3, years=(2023, 2024), seed=5, declarations_per_member_year=120, dirty=True)
+    return canonical_tables(catalog, n=300, seed=7)
+
+
 @pytest.fixture(scope="module")
 def cases():
     """Catalog, canonical tables and the pandas reference result, per catalog (built once)."""
     out = {}
     for name, path in CATALOGS.items():
         catalog = pmm.load_catalog(path)
-        tables = canonical_tables(catalog, n=300, seed=7)
+        tables = tables_for(name, catalog)
         reference = pmm.map(tables, catalog, period="quarter")
         out[name] = (catalog, tables, reference)
     return out
