@@ -266,13 +266,21 @@ def _tree(catalog: Catalog) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, tu
     return nodes, parent, level, children
 
 
-def _kpi_scale(kpi: Any, base: NormaliseSpec) -> KpiScale:
+def _kpi_scale(kpi: Any, base: NormaliseSpec, n_levels: int) -> KpiScale:
+    """How one KPI is normalised.
+
+    Categorical KPIs arrive as level numbers, so their goalposts default to (1, number of
+    levels). ``target`` KPIs arrive as distances to their target or band; their goalposts, given
+    in the KPI's unit, become distance goalposts (0, the largest distance the value goalposts allow).
+    """
     spec = merge_section(base, kpi.normalise, NormaliseSpec, node=kpi.id, where="kpi normalise") if kpi.normalise else base
     if kpi.categorical:
-        return KpiScale(spec, 1.0)
+        posts = (kpi.goalposts.lower, kpi.goalposts.upper) if kpi.goalposts else (1.0, float(n_levels))
+        return KpiScale(spec, 1.0, goalposts=posts)
     if kpi.direction == "target":
-        return KpiScale(spec, -1.0, target=0.0, goalposts=(kpi.goalposts.lower, kpi.goalposts.upper)
-                        if kpi.goalposts else None)
+        low, high = kpi.band if kpi.band is not None else (kpi.target, kpi.target)
+        posts = (0.0, max(low - kpi.goalposts.lower, kpi.goalposts.upper - high)) if kpi.goalposts else None
+        return KpiScale(spec, -1.0, target=0.0, goalposts=posts)
     direction = 1.0 if kpi.direction == "higher" else -1.0
     return KpiScale(spec, direction, kpi.target, (kpi.goalposts.lower, kpi.goalposts.upper) if kpi.goalposts else None)
 
@@ -292,7 +300,7 @@ def build_plan(catalog: Catalog, method: ScoringMethod) -> ScoringPlan:
         ('rbm', True)
     """
     nodes, parent, level, children = _tree(catalog)
-    scales = tuple(_kpi_scale(k, method.normalise) for k in catalog.kpis)
+    scales = tuple(_kpi_scale(k, method.normalise, len(catalog.framework.levels)) for k in catalog.kpis)
     distance = tuple((i, *(k.band if k.band is not None else (k.target, k.target)))
                      for i, k in enumerate(catalog.kpis) if k.direction == "target" and not k.categorical)
     base: AggregateSpec = method.aggregate

@@ -161,3 +161,21 @@ def test_invalid_kpi_override_names_the_kpi() -> None:
     with pytest.raises(ScoringError) as info:
         pmm.score(pd.DataFrame({"member": ["A"], "kpi": ["k1"], "value": [1.0]}), cat)
     assert info.value.problems[0].node == "k1" and "methd" in str(info.value)
+
+
+def test_goalposts_of_target_and_categorical_kpis() -> None:
+    cat = _catalog([
+        {"id": "rate", "name": "Inspection rate", "unit": "percent", "direction": "target", "band": [2, 8],
+         "goalposts": {"lower": 0, "upper": 100}},
+        {"id": "stage", "name": "Stage", "unit": "stage", "direction": "higher",
+         "maturity": {"answers": {"none": 1, "planned": 2, "pilot": 3, "partial": 4, "full": 5}}},
+    ])
+    values = pd.DataFrame({"member": list("ABC") * 2, "kpi": ["rate"] * 3 + ["stage"] * 3,
+                           "value": [50, 5, 0, "pilot", "full", "none"]})
+    card = pmm.score(values, cat, method={"normalise": {"method": "goalposts"}})
+    s = card.wide()
+    # band [2, 8] within goalposts [0, 100]: distances run from 0 to max(2 - 0, 100 - 8) = 92
+    # A: 50 is 42 points above the band → (92 - 42) / 92; B: inside → 1; C: 0 is 2 below → 90 / 92
+    np.testing.assert_allclose(s["rate"].to_numpy(float), [100 * 50 / 92, 100, 100 * 90 / 92])
+    # answers are levels 3, 5, 1 of 5 → (level - 1) / 4
+    np.testing.assert_allclose(s["stage"].to_numpy(float), [50, 100, 0])
