@@ -25,3 +25,13 @@ def workshop():
     from pmm.datasets import workshop
 
     return workshop(members=22, years=(2022, 2023, 2024), seed=0)
+
+
+@pytest.fixture(scope="session")
+def small_card():
+    """A 6-member Scorecard of the same pipeline (each member in its own region), for quick renders."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pmm.demo_scorecard(members=6)
