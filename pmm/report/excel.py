@@ -24,7 +24,7 @@ import pandas as pd
 
 from pmm.errors import PmmError
 from pmm.report.html import visible_kpis
-from pmm.report.plots import dimension_ids
+from pmm.report.plots import dimension_ids, in_period
 
 __all__ = ["write_workbook"]
 
@@ -110,7 +110,7 @@ def _summary(card: Any, period: Any, kpis: list[str]) -> tuple[list[tuple[str, A
 
     cat = card.catalog
     dims = dimension_ids(card)
-    s = card.scores[card.scores["period"] == period]
+    s = card.scores[in_period(card.scores, period)]
     wide = s.pivot_table(index="member", columns="node", values="score", aggfunc="first")
     root = s[s["node"] == cat.root].set_index("member")
     table = pd.DataFrame({"member": root.index, "rank": root["rank"].to_numpy(), "score": root["score"].to_numpy(),

@@ -30,7 +30,7 @@ import yaml
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
-from pmm.report.plots import LEVEL_HEX, dimension_ids, peer_members
+from pmm.report.plots import LEVEL_HEX, dimension_ids, in_period, peer_members
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
@@ -88,7 +88,7 @@ class _Context:
         self.dims = dimension_ids(self.card)
         self.levels_named = list(cat.framework.levels)
         scores = self.card.scores
-        self.now = scores[scores["period"] == self.period]
+        self.now = scores[in_period(scores, self.period)]
         members = self.card.members
         self.member_ids = sorted(scores["member"].unique().tolist(), key=str)
         self.names = dict(zip(members["member"], members["name"])) if members is not None and "name" in members else {}
@@ -102,14 +102,14 @@ class _Context:
         if self.disclosure != "confidential":
             kw["disclosure"] = self.disclosure
         b = self.card.benchmark(by=self.peers, **kw)
-        return b[(b["period"] == self.period)].set_index(["member", "node"])
+        return b[in_period(b, self.period)].set_index(["member", "node"])
 
     # -- overview ----------------------------------------------------------------------------
     def ranking(self) -> list[dict[str, Any]]:
         root = self.card.catalog.root
         table = self.now.set_index(["member", "node"])
         lv = self.card.levels
-        lv = lv[(lv["period"] == self.period) & lv["kpi"].isin(self.kpis)]
+        lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
         reported = lv.assign(ok=lv["status"] == "ok").groupby("member")["ok"].sum().to_dict()
         rows = []
         for m in self.member_ids:
@@ -133,7 +133,7 @@ class _Context:
 
     def coverage(self) -> list[dict[str, Any]]:
         lv = self.card.levels
-        lv = lv[(lv["period"] == self.period) & lv["kpi"].isin(self.kpis)]
+        lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
         status = lv.set_index(["kpi", "member"])["status"].to_dict()
         rows = []
         for k in self.kpis:
@@ -162,8 +162,8 @@ class _Context:
         """Index the KPI rows of the levels and benchmark tables once, as dicts (fast lookups per member)."""
         lv = self.card.levels
         lv = lv[lv["kpi"].isin(self.kpis)]
-        self.kpi_now = {(r.member, r.kpi): r for r in lv[lv["period"] == self.period].itertuples(index=False)}
-        self.kpi_before = {(r.member, r.kpi): r for r in lv[lv["period"] == self.previous].itertuples(index=False)} \
+        self.kpi_now = {(r.member, r.kpi): r for r in lv[in_period(lv, self.period)].itertuples(index=False)}
+        self.kpi_before = {(r.member, r.kpi): r for r in lv[in_period(lv, self.previous)].itertuples(index=False)} \
             if self.previous is not None else {}
         b = self.bench.reset_index()
         b = b[b["node"].isin(self.kpis)]
@@ -239,7 +239,7 @@ class _Context:
         w = self.card.weights
         w = w[~w["node"].isin(hidden)]
         if "period" in w.columns:
-            w = w[w["period"] == self.period]
+            w = w[in_period(w, self.period)]
         order = {n: i for i, n in enumerate(cat.walk())}
         w = w.assign(_o=w["node"].map(order)).sort_values("_o")
         return [{"node": r.node, "name": cat.name(r.node), "kind": cat.kind(r.node),

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["radar", "ranking", "maturity_heatmap", "trend", "distribution", "ScorecardPlots", "dimension_ids",
-           "peer_members", "LEVEL_HEX"]
+           "peer_members", "in_period", "LEVEL_HEX"]
 
 #: Maturity level → colour (red … green), shared with the HTML report and the Excel workbook.
 LEVEL_HEX: dict[int, str] = {1: "#d7301f", 2: "#fc8d59", 3: "#fee08b", 4: "#91cf60", 5: "#1a9850"}
@@ -61,6 +61,17 @@ def _period(card: Any, period: Any) -> Any:
     if period not in periods:
         raise PmmError(f"unknown period {period!r}; hint: {did_you_mean(str(period), map(str, periods))}")
     return period
+
+
+def in_period(frame: pd.DataFrame, period: Any) -> pd.Series:
+    """Row mask of ``frame["period"] == period``, where the period ``None`` (values without periods) matches missing.
+
+    Example:
+        >>> import pandas as pd
+        >>> in_period(pd.DataFrame({"period": [None, None]}), None).tolist()
+        [True, True]
+    """
+    return frame["period"].isna() if period is None else frame["period"] == period
 
 
 def _member(card: Any, member: str) -> str:
@@ -102,8 +113,8 @@ def peer_members(card: Any, member: str, peers: str | None) -> list[str]:
     if table is None or peers not in table.columns:
         columns = [] if table is None else [c for c in table.columns if c != "member"]
         raise PmmError(f"no member attribute {peers!r} to form peer groups; hint: {did_you_mean(peers, columns)}"
-                       if columns else f"no member attributes to form peer groups by {peers!r}; "
-                                       "hint: pass members= (a table with member, region …) to pmm.score")
+                       if columns else f"no member attributes to form peer groups by {peers!r}; hint: pass "
+                                       "members= (a table with member, region …) to pmm.score, or --members")
     group = table.loc[table["member"] == member, peers]
     if group.empty:
         return [member]
@@ -112,7 +123,7 @@ def peer_members(card: Any, member: str, peers: str | None) -> list[str]:
 
 def _node_scores(card: Any, period: Any, nodes: Sequence[str]) -> pd.DataFrame:
     s = card.scores
-    s = s[(s["period"] == period) & s["node"].isin(nodes)]
+    s = s[in_period(s, period) & s["node"].isin(nodes)]
     return s.pivot_table(index="member", columns="node", values="score", aggfunc="first").reindex(columns=nodes)
 
 
@@ -187,7 +198,7 @@ def ranking(card: Any, node: str | None = None, *, period: Any = None, highlight
     node = node or card.catalog.root
     card.catalog.name(node)  # raises with a hint when unknown
     s = card.scores
-    s = s[(s["period"] == period) & (s["node"] == node)].dropna(subset=["score"]).sort_values("score")
+    s = s[in_period(s, period) & (s["node"] == node)].dropna(subset=["score"]).sort_values("score")
     ax = _axes(ax, (6, max(2.0, 0.28 * len(s) + 0.8)))
     colours = [MEMBER_COLOUR if m == highlight else LEVEL_HEX.get(_int(lv), PEER_COLOUR)
                for m, lv in zip(s["member"], s["maturity"])]
@@ -218,7 +229,7 @@ def maturity_heatmap(card: Any, *, period: Any = None, nodes: Sequence[str] | No
     period = _period(card, period)
     nodes = list(nodes or dimension_ids(card))
     s = card.scores
-    s = s[(s["period"] == period) & s["node"].isin(nodes)]
+    s = s[in_period(s, period) & s["node"].isin(nodes)]
     table = s.pivot_table(index="member", columns="node", values="maturity", aggfunc="first").reindex(columns=nodes)
     n_levels = len(card.catalog.framework.levels)
     cmap = ListedColormap([LEVEL_HEX.get(i, "#cccccc") for i in range(1, n_levels + 1)]).with_extremes(bad="#eeeeee")
@@ -277,7 +288,7 @@ def distribution(card: Any, kpi: str, *, member: str | None = None, period: Any 
     period = _period(card, period)
     spec = card.catalog.kpi(kpi)
     lv = card.levels
-    lv = lv[(lv["period"] == period) & (lv["kpi"] == kpi) & lv["value"].notna()]
+    lv = lv[in_period(lv, period) & (lv["kpi"] == kpi) & lv["value"].notna()]
     ax = _axes(ax, (5, 3))
     if spec.categorical:
         answers = list(spec.maturity.answers)

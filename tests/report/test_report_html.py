@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import openpyxl
 import pytest
 import yaml
 
@@ -170,3 +171,23 @@ def test_write_report_refuses_to_overwrite(card, tmp_path):
     with pytest.raises(pmm.errors.PmmError, match="exists; pass --force"):
         pmm.write_report(card, path, force=False)
     assert path.read_text() == "keep me"
+
+
+def test_values_without_periods_give_a_report_without_trends(small_card, tmp_path):
+    latest = small_card.levels[small_card.levels["period"] == small_card.periods[-1]]
+    values = latest[["member", "kpi", "value", "status"]]  # no period column: one unnamed period
+    card = pmm.score(values, small_card.catalog, members=small_card.members)
+    assert card.periods == [None]
+    page = pmm.render_report(card)
+    member = latest["member"].iloc[0]
+    section = _member_section(page, member)
+    assert section.count("<svg") == 1  # the radar; no trend over a single period
+    row = _kpi_rows(section)["tf_e_declarations"]
+    expected = latest[(latest["member"] == member) & (latest["kpi"] == "tf_e_declarations")]["value"].item()
+    assert row[2] == f"{expected:.1f}" and row[6] == "–"
+    workbook = card.to_excel(tmp_path / "single.xlsx")
+    summary = openpyxl.load_workbook(workbook)["summary"]
+    assert [summary.cell(r, 1).value for r in range(1, 20)].count("member") == 1
+    ax = pmm.plot.ranking(card)
+    assert len(ax.patches) == 6
+    ax.figure.clf()
