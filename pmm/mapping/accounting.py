@@ -2,8 +2,7 @@
 
 Example:
     >>> import pandas as pd
-    >>> counts = pd.DataFrame({"__pmm_len": [5, 2], "__pmm_r1": [1, 0], "__pmm_r2": [0, 2], "__pmm_r3": [0, 0],
-    ...                        "__pmm_r4": [0, 0], "__pmm_r5": [0, 0], "__pmm_neg": [1, 0]})
+    >>> counts = pd.DataFrame({"__pmm_reason": [0, 1, 2, 0], "__pmm_len": [3, 1, 2, 1], "__pmm_neg": [1, 0, 0, 0]})
     >>> row = accounting_row("declarations", "kcs", counts)
     >>> row["rows_read"], row["rows_used"], row["excluded_unparseable"], row["excluded_null_member_or_time"]
     (7, 4, 1, 2)
@@ -20,7 +19,7 @@ from pmm.errors import MappingError, Problem
 from pmm.mapping.plan import LEN
 from pmm.mapping.prepare import REASON, REASONS, TABLE
 
-__all__ = ["ACCOUNTING_COLUMNS", "NEGATIVE", "reason_column", "accounting_row", "raise_first_exclusion"]
+__all__ = ["ACCOUNTING_COLUMNS", "NEGATIVE", "accounting_row", "raise_first_exclusion"]
 
 NEGATIVE = "__pmm_neg"
 #: Columns of ``MappingResult.accounting``.
@@ -29,19 +28,13 @@ ACCOUNTING_COLUMNS = ("source", "table", "rows_read", "rows_used", *REASONS.valu
 _STRICT_ORDER = (1, 4, 2, 3, 5)
 
 
-def reason_column(code: int) -> str:
-    """Name of the 0/1 indicator column of one exclusion reason (``__pmm_r1`` …)."""
-    return f"__pmm_r{code}"
-
-
 def accounting_row(source: str, table: str, counts: pd.DataFrame) -> dict[str, object]:
-    """One accounting row from per-group counts (``__pmm_len``, ``__pmm_r<k>``, ``__pmm_neg``)."""
-    row: dict[str, object] = {"source": source, "table": table, "rows_read": int(counts[LEN].sum())}
-    excluded = 0
+    """One accounting row from per-group counts: ``__pmm_reason``, ``__pmm_len`` and ``__pmm_neg``."""
+    by_reason = counts.groupby(REASON)[LEN].sum()
+    row: dict[str, object] = {"source": source, "table": table, "rows_read": int(by_reason.sum()),
+                              "rows_used": int(by_reason.get(0, 0))}
     for code, name in REASONS.items():
-        row[name] = int(counts[reason_column(code)].sum())
-        excluded += row[name]  # type: ignore[operator]
-    row["rows_used"] = row["rows_read"] - excluded  # type: ignore[operator]
+        row[name] = int(by_reason.get(code, 0))
     row["negative_duration"] = int(counts[NEGATIVE].sum())
     return {c: row[c] for c in ACCOUNTING_COLUMNS}
 

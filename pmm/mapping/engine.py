@@ -25,11 +25,11 @@ import pandas as pd
 from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Source
 from pmm.errors import MappingError, Problem, did_you_mean
-from pmm.mapping.accounting import ACCOUNTING_COLUMNS, NEGATIVE, accounting_row, raise_first_exclusion, reason_column
+from pmm.mapping.accounting import ACCOUNTING_COLUMNS, NEGATIVE, accounting_row, raise_first_exclusion
 from pmm.mapping.compile import backend_of, epoch_seconds
 from pmm.mapping.periods import check_period, labels, period_key
 from pmm.mapping.plan import LEN, KpiPlan, MeasurePlan, duration_fields, duration_pairs, plan_kpis
-from pmm.mapping.prepare import REASON, REASONS, TABLE, available_fields, canonicalize, flag_duplicates
+from pmm.mapping.prepare import REASON, TABLE, available_fields, canonicalize, flag_duplicates
 from pmm.mapping.profile import SourceProfile, load_profile
 from pmm.mapping.progress import ProgressCallback, make_reporter
 from pmm.mapping.reported import merge_reported
@@ -317,30 +317,32 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
             frame = frame.with_columns(*[epoch_seconds(nw.col(f)).alias(f"__pmm_epoch_{f}") for f in epoch])
     step1 = [
         (period_key(nw.col(source.time), period) if source.time else nw.lit(0)).alias(PERIOD_KEY),
-        *[nw.when(nw.col(REASON) == code).then(nw.lit(1)).otherwise(nw.lit(0)).alias(reason_column(code))
-          for code in REASONS],
         (nw.when(usable & _any(negative).fill_null(False)).then(nw.lit(1)).otherwise(nw.lit(0)) if negative
          else nw.lit(0)).alias(NEGATIVE),
         *[m.masked_column(backend, usable, epoch) for m in measures],
     ]
     frame = frame.with_columns(*step1)
-    counts = [nw.len().alias(LEN), *[nw.col(reason_column(c)).sum() for c in REASONS], nw.col(NEGATIVE).sum()]
+    # the exclusion reason is a group key: one pass gives both the measures (reason 0) and the accounting
+    counts = [nw.len().alias(LEN), nw.col(NEGATIVE).sum()]
     aggs = [a for m in measures for a in m.aggregations()]
     group = [source.member, PERIOD_KEY, *by]
-    table = _collect(frame.group_by(*group).agg(*counts, *aggs))
+    table = _collect(frame.group_by(*group, REASON).agg(*counts, *aggs))
     labels_ = [i.label for i in inputs]
     if len(inputs) == 1:
         rows = [accounting_row(name, labels_[0], table)]
     else:
-        per_table = _collect(frame.group_by(TABLE).agg(*counts))
-        rows = [accounting_row(name, labels_[int(t)], per_table[per_table[TABLE] == t]) for t in range(len(inputs))]
+        per_table = _collect(frame.group_by(TABLE, REASON).agg(*counts))
+        rows = [accounting_row(name, labels_[t], per_table[per_table[TABLE] == t]) for t in range(len(inputs))]
     if strict:
         raise_first_exclusion(frame, rows, labels_, sorted(needed | set(extra)))
     table = table.rename(columns={source.member: "member"})
-    table[USED] = table[LEN] - sum(table[reason_column(c)] for c in REASONS)
-    table = table[table["member"].notna() & table[PERIOD_KEY].notna()].reset_index(drop=True)
+    table = table[table["member"].notna() & table[PERIOD_KEY].notna()]
+    groups = table[["member", PERIOD_KEY, *by]].drop_duplicates()
+    usable_rows = table[table[REASON] == 0].drop(columns=[REASON])
+    table = groups.merge(usable_rows, on=["member", PERIOD_KEY, *by], how="left")
+    table[USED] = table[LEN].fillna(0).astype("int64")
     table[PERIOD_KEY] = table[PERIOD_KEY].astype("int64")
-    return table, rows
+    return table.reset_index(drop=True), rows
 
 
 def _collect(frame: nw.DataFrame | nw.LazyFrame) -> pd.DataFrame:
