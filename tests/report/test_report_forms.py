@@ -8,6 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pmm
 from pmm.report.read_values import FormError, read_values
@@ -132,3 +134,32 @@ def test_template_refuses_to_overwrite_without_force(tmp_path, catalog):
     path = write_template(catalog, tmp_path / "form.xlsx")
     with pytest.raises(pmm.errors.PmmError, match="exists; pass --force"):
         write_template(catalog, path, force=False)
+
+
+_answers = ["none", "manual, paper based", "automated", "automated with feedback"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rate=st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False)),
+       rate_status=st.sampled_from([None, "reported", "not applicable", "not available"]),
+       answer=st.one_of(st.none(), st.sampled_from(_answers)),
+       member=st.text("ABCXYZ", min_size=1, max_size=5), period=st.integers(1990, 2100))
+def test_round_trip_property(tmp_path_factory, catalog, rate, rate_status, answer, member, period):
+    """Whatever a member fills in consistently comes back unchanged, with the status it implies."""
+    if rate_status in ("not applicable", "not available"):
+        rate = None
+    if rate_status == "reported" and rate is None:
+        rate = 0.0
+    path = write_template(catalog, tmp_path_factory.mktemp("prop") / "form.xlsx", member=member, period=period)
+    _fill(path, member, period, {"F8": rate, "G8": rate_status, "F9": answer})
+    got = read_values(path).set_index("kpi")
+    assert set(got["member"]) == {member} and set(got["period"]) == {period}
+    expected_status = {None: "ok" if rate is not None else "not_reported", "reported": "ok",
+                       "not applicable": "not_applicable", "not available": "not_reported"}[rate_status]
+    assert got.loc["e_rate", "status"] == expected_status
+    if rate is None:
+        assert math.isnan(got.loc["e_rate", "value"])
+    else:
+        assert got.loc["e_rate", "value"] == pytest.approx(rate, rel=1e-14, abs=0)  # Excel keeps 15 digits
+    assert got.loc["risk_mgmt", "status"] == ("ok" if answer else "not_reported")
+    assert (got.loc["risk_mgmt", "value"] == answer) if answer else math.isnan(got.loc["risk_mgmt", "value"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import matplotlib.pyplot
 import openpyxl
 import pytest
 import yaml
@@ -190,4 +191,4 @@ def test_values_without_periods_give_a_report_without_trends(small_card, tmp_pat
     assert [summary.cell(r, 1).value for r in range(1, 20)].count("member") == 1
     ax = pmm.plot.ranking(card)
     assert len(ax.patches) == 6
-    ax.figure.clf()
+    matplotlib.pyplot.close(ax.figure)
