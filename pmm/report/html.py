@@ -80,7 +80,7 @@ class _Context:
     min_group_size: int
     accounting: pd.DataFrame | None
     title: str
-    kpis: list[str] = field(default_factory=list)
+    kpis: list[str] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         cat = self.card.catalog
@@ -96,6 +96,7 @@ class _Context:
         i = periods.index(self.period)
         self.previous = periods[i - 1] if i > 0 else None
         self.bench = self._benchmark()
+        self._kpi_tables()
 
     def _benchmark(self) -> pd.DataFrame:
         kw: dict[str, Any] = {"min_group_size": self.min_group_size}
@@ -173,8 +174,6 @@ class _Context:
         from pmm.report.plots import radar, trend
         from pmm.report.svg import figure_svg
 
-        if not hasattr(self, "kpi_now"):
-            self._kpi_tables()
         cat = self.card.catalog
         rows = []
         for k in self.kpis:
