@@ -168,6 +168,8 @@ def _may_have_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: list[str]) -> 
     """
     if len(key) != 1:
         return True
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_pandas_like():
+        return not nw.to_native(frame.get_column(key[0])).is_unique  # pandas: cheaper than counting distinct values
     col = nw.col(key[0])
     counts = frame.select(col.n_unique().alias("distinct"), col.null_count().alias("nulls"), nw.len().alias("rows"))
     row = (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0]
