@@ -125,3 +125,17 @@ def test_shipped_kcs_profile_loads():
     assert pmm.load_profile("kcs").constants["member"] == "KOR"
     with pytest.raises(MappingError, match="does not exist"):
         pmm.load_profile("no-such-profile")
+
+
+@pytest.mark.parametrize("to_polars", [False, True])
+def test_time_zone_keeps_wall_clock_periods_and_true_durations(tmp_path, to_polars):
+    catalog = small_catalog(tmp_path)
+    raw = pd.DataFrame({"member": ["A"], "id": ["1"], "lodged": ["2024-03-31 23:30:00"], "released": ["2024-04-01 01:30:00"]})
+    profile = load_profile_text("source: decl\ndates:\n  lodged: {format: '%Y-%m-%d %H:%M:%S', timezone: Asia/Seoul}\n"
+                                "  released: {format: '%Y-%m-%d %H:%M:%S', timezone: Asia/Seoul}\n", "tz.yaml")
+    if to_polars:
+        import polars as pl
+
+        raw = pl.from_pandas(raw)
+    r = pmm.map({"decl": raw}, catalog, profile, period="month", kpis=["median_h"])
+    assert r.values[["period", "value"]].values.tolist() == [["2024-03", 2.0]]
