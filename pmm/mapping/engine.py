@@ -139,7 +139,7 @@ def map(  # noqa: A001 - the public name is pmm.map
             reporter(f"kpi {plan.kpi.id}")
     finally:
         reporter.close()
-    values = _assemble(parts, keys, by_keys, period_kind, catalog)
+    values = _assemble(parts, by_keys, period_kind, catalog)
     values = merge_reported(values, reported, catalog, kpis, by_keys)
     return MappingResult(values, pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS)), skipped,
                          period_kind, tuple(by_keys))
@@ -163,6 +163,10 @@ def _inputs(data: Any, profiles: Any, catalog: Catalog, engine: str) -> list[_In
             raise MappingError(Problem(f"unknown source {source!r} (for data {key or 'table'!r})",
                                        hint=did_you_mean(source, catalog.sources) if catalog.sources
                                        else "the catalog declares no sources", code="unknown_source"))
+        if profile is not None:
+            problems = profile.check_against(catalog.sources[source], source)
+            if problems:
+                raise MappingError(problems)
         for i, native in enumerate(tables):
             label = (key or source) + (f"[{i}]" if len(tables) > 1 else "")
             frame = _to_engine(native, engine, label)
@@ -358,7 +362,7 @@ def _any(tests: list[nw.Expr]) -> nw.Expr:
     return out
 
 
-def _assemble(parts: list[pd.DataFrame], keys: list[str], by: list[str], period: str, catalog: Catalog) -> pd.DataFrame:
+def _assemble(parts: list[pd.DataFrame], by: list[str], period: str, catalog: Catalog) -> pd.DataFrame:
     columns = ["member", "period", *by, "kpi", "value", "n", "status"]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else "int64" if c == "n" else object)

@@ -139,3 +139,10 @@ def test_time_zone_keeps_wall_clock_periods_and_true_durations(tmp_path, to_pola
         raw = pl.from_pandas(raw)
     r = pmm.map({"decl": raw}, catalog, profile, period="month", kpis=["median_h"])
     assert r.values[["period", "value"]].values.tolist() == [["2024-03", 2.0]]
+
+
+def test_map_refuses_a_profile_with_non_canonical_codes(tmp_path):
+    catalog = small_catalog(tmp_path)
+    profile = load_profile_text(PROFILE.replace("R: red", "R: rouge"), "fr.yaml")
+    with pytest.raises(MappingError, match=r"fr.yaml:\d+:\d+ \[test\]: code 'rouge' for raw 'R' is not a code of channel"):
+        pmm.map({"test": RAW}, catalog, profile)
