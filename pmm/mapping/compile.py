@@ -30,7 +30,7 @@ import narwhals as nw
 from pmm.errors import ExpressionError, Problem
 from pmm.expr import Expression
 
-__all__ = ["compile_expression", "known_expression", "epoch_seconds", "backend_of"]
+__all__ = ["compile_expression", "known_expression", "epoch_seconds", "field_pair", "backend_of"]
 
 _SECONDS = {"hours": 3600.0, "days": 86400.0}
 
@@ -74,8 +74,8 @@ def epoch_seconds(expr: nw.Expr) -> nw.Expr:
             + expr.dt.microsecond().cast(nw.Float64) / 1e6)
 
 
-def compile_expression(expression: Expression, backend: str,
-                       epoch: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+def compile_expression(expression: Expression, backend: str, epoch: Mapping[str, nw.Expr] | None = None,
+                       seconds: Mapping[tuple[str, str], nw.Expr] | None = None) -> nw.Expr:
     """Compile a checked :class:`~pmm.expr.Expression` into a narwhals expression.
 
     Args:
@@ -84,6 +84,8 @@ def compile_expression(expression: Expression, backend: str,
         epoch: on Spark, precomputed epoch seconds of datetime fields (name → expression, see
             :func:`epoch_seconds`); fields not listed get the calculation inline. Precomputing
             keeps Spark's query plans small when many KPIs use durations.
+        seconds: precomputed durations in seconds of ``a - b`` field pairs (``(a, b)`` →
+            expression), so that several KPIs reading ``hours(a - b)`` share one column.
 
     Raises:
         ExpressionError: a node outside the allowlist (only reachable with a hand-made tree).
@@ -96,7 +98,7 @@ def compile_expression(expression: Expression, backend: str,
         >>> df.select(compile_expression(e, "pandas").alias("x")).to_native()["x"].tolist()
         [True, False]
     """
-    return _Compiler(expression, backend, dict(epoch or {})).visit(expression.tree)
+    return _Compiler(expression, backend, dict(epoch or {}), dict(seconds or {})).visit(expression.tree)
 
 
 def known_expression(expression: Expression, backend: str) -> nw.Expr:
@@ -115,7 +117,7 @@ def known_expression(expression: Expression, backend: str) -> nw.Expr:
         >>> df.select(known_expression(e, "pandas").alias("k")).to_native()["k"].tolist()
         [True, False, True]
     """
-    compiler = _Compiler(expression, backend, {})
+    compiler = _Compiler(expression, backend, {}, {})
 
     def known(node: ast.AST) -> nw.Expr | None:  # None: always known
         if isinstance(node, ast.Constant):
@@ -159,10 +161,12 @@ def _any(tests: list[nw.Expr]) -> nw.Expr:
 
 
 class _Compiler:
-    def __init__(self, expression: Expression, backend: str, epoch: dict[str, nw.Expr]):
+    def __init__(self, expression: Expression, backend: str, epoch: dict[str, nw.Expr],
+                 seconds: dict[tuple[str, str], nw.Expr]):
         self.expression = expression
         self.backend = backend
         self.epoch = epoch
+        self.seconds = seconds
 
     def fail(self, node: ast.AST) -> ExpressionError:
         return ExpressionError(Problem(f"{type(node).__name__} cannot be compiled (expression: {self.expression.text!r})",
@@ -269,6 +273,9 @@ class _Compiler:
 
     def _duration_seconds(self, node: ast.AST, compiled: nw.Expr) -> nw.Expr:
         """Seconds of a duration expression, the same number on every backend."""
+        pair = field_pair(node)
+        if pair in self.seconds:
+            return self.seconds[pair]
         if self.backend != "pyspark":
             return compiled.dt.total_seconds().cast(nw.Float64)
         return self._spark_seconds(node)
@@ -316,6 +323,19 @@ def _all(tests: list[nw.Expr]) -> nw.Expr:
     for t in tests[1:]:
         out = out & t
     return out
+
+
+def field_pair(node: ast.AST) -> tuple[str, str] | None:
+    """``(a, b)`` when ``node`` is the difference ``a - b`` of two field names, else ``None``.
+
+    Example:
+        >>> field_pair(ast.parse("release_ts - arrival_ts", mode="eval").body)
+        ('release_ts', 'arrival_ts')
+    """
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and isinstance(node.left, ast.Name)
+            and isinstance(node.right, ast.Name)):
+        return node.left.id, node.right.id
+    return None
 
 
 def _is_none(node: ast.AST) -> bool:

@@ -313,17 +313,24 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
     frame = frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical")
     frame = flag_duplicates(frame, source.key)
     usable = nw.col(REASON) == 0
-    negative = [nw.col(a) < nw.col(b) for a, b in sorted(duration_pairs(measures))]
+    pairs = sorted(duration_pairs(measures))
+    negative = [nw.col(a) < nw.col(b) for a, b in pairs]
     epoch: dict[str, nw.Expr] = {}
     if backend == "pyspark":  # durations from precomputed epoch seconds keep Spark's plans small
         epoch = {f: nw.col(f"__pmm_epoch_{f}") for f in sorted(duration_fields(measures))}
         if epoch:
             frame = frame.with_columns(*[epoch_seconds(nw.col(f)).alias(f"__pmm_epoch_{f}") for f in epoch])
+    # each duration a - b is computed once, however many KPIs read it
+    seconds = {(a, b): nw.col(f"__pmm_seconds_{a}__{b}") for a, b in pairs}
+    if seconds:
+        frame = frame.with_columns(*[
+            ((epoch[a] - epoch[b]) if backend == "pyspark" else (nw.col(a) - nw.col(b)).dt.total_seconds().cast(nw.Float64))
+            .alias(f"__pmm_seconds_{a}__{b}") for a, b in pairs])
     step1 = [
         (period_key(nw.col(source.time), period) if source.time else nw.lit(0)).alias(PERIOD_KEY),
         (nw.when(usable & _any(negative).fill_null(False)).then(nw.lit(1)).otherwise(nw.lit(0)) if negative
          else nw.lit(0)).alias(NEGATIVE),
-        *[m.masked_column(backend, usable, epoch) for m in measures],
+        *[m.masked_column(backend, usable, epoch, seconds) for m in measures],
     ]
     frame = frame.with_columns(*step1)
     # the exclusion reason is a group key: one pass gives both the measures (reason 0) and the accounting

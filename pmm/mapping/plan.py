@@ -28,7 +28,7 @@ from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Kpi, Measure
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.expr import Expression, parse_expression
-from pmm.mapping.compile import compile_expression, known_expression
+from pmm.mapping.compile import compile_expression, field_pair, known_expression
 
 __all__ = ["MeasurePlan", "KpiPlan", "plan_kpis", "LEN", "duration_pairs", "duration_fields"]
 
@@ -67,17 +67,18 @@ class MeasurePlan:
         """Canonical fields the measure reads."""
         return set(self.expr.names if self.expr else ()) | set(self.filter.names if self.filter else ())
 
-    def masked_column(self, backend: str, usable: nw.Expr, epoch: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+    def masked_column(self, backend: str, usable: nw.Expr, epoch: Mapping[str, nw.Expr] | None = None,
+                      seconds: Mapping[tuple[str, str], nw.Expr] | None = None) -> nw.Expr:
         """Step 1: the column aggregated in step 2 (missing where a row does not count).
 
-        ``epoch``: precomputed epoch-second columns for Spark (see :func:`compile_expression`).
+        ``epoch`` and ``seconds``: precomputed columns (see :func:`compile_expression`).
         """
         mask = usable
         if self.filter is not None:
-            mask = mask & compile_expression(self.filter, backend, epoch).fill_null(False)
+            mask = mask & compile_expression(self.filter, backend, epoch, seconds).fill_null(False)
         if self.agg == "count":
             return nw.when(mask).then(nw.lit(1)).otherwise(nw.lit(0)).alias(self.column)
-        value = compile_expression(self.expr, backend, epoch)  # type: ignore[arg-type]
+        value = compile_expression(self.expr, backend, epoch, seconds)  # type: ignore[arg-type]
         if self.agg == "share":
             mask = mask & known_expression(self.expr, backend)  # type: ignore[arg-type]
         if self.agg == "count_distinct":
@@ -195,13 +196,11 @@ def duration_pairs(measures: Sequence[MeasurePlan]) -> set[tuple[str, str]]:
     pairs = set()
     for m in measures:
         for expr in (m.expr, m.filter):
-            if expr is None:
-                continue
-            for node in ast.walk(expr.tree):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hours", "days")
-                        and isinstance(node.args[0], ast.BinOp) and isinstance(node.args[0].op, ast.Sub)
-                        and isinstance(node.args[0].left, ast.Name) and isinstance(node.args[0].right, ast.Name)):
-                    pairs.add((node.args[0].left.id, node.args[0].right.id))
+            for node in ast.walk(expr.tree) if expr is not None else ():
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hours", "days"):
+                    pair = field_pair(node.args[0])
+                    if pair is not None:
+                        pairs.add(pair)
     return pairs
 
 
