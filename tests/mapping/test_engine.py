@@ -191,3 +191,18 @@ def test_engine_option_moves_pandas_to_duckdb_and_polars(catalog):
 def test_rejects_non_tables(catalog):
     with pytest.raises(MappingError, match="expected a pandas or polars DataFrame"):
         pmm.map({"decl": [[1, 2]]}, catalog)
+
+
+def test_progress_bar_and_bad_progress_argument(catalog):
+    with_bar = pmm.map({"decl": BASE}, catalog, kpis=["n_decl"], progress=True).values
+    pd.testing.assert_frame_equal(with_bar, pmm.map({"decl": BASE}, catalog, kpis=["n_decl"]).values)
+    with pytest.raises(MappingError, match="progress must be"):
+        pmm.map({"decl": BASE}, catalog, progress="yes")
+
+
+def test_wide_and_repr(catalog):
+    r = pmm.map({"decl": BASE}, catalog, kpis=["n_decl", "total_value"])
+    wide = r.wide()
+    assert list(wide.columns) == ["member", "period", "n_decl", "total_value"]
+    assert wide.loc[(wide["member"] == "AAA") & (wide["period"] == "2024"), "n_decl"].item() == 3
+    assert "2 KPIs" in repr(r) and "rows read 5" in repr(r)
