@@ -42,3 +42,18 @@ def test_kcs_profile(engine):
     reference = pmm.map({"kcs": raw}, catalog, profile, by=["office"], period="month")
     assert len(reference.values) > 50
     _compare(pmm.map({"kcs": engine(raw)}, catalog, profile, by=["office"], period="month"), reference)
+
+
+def test_split_tables_of_one_source(engine):
+    catalog = pmm.load_catalog(KCS / "catalog.yaml")
+    raw = pd.read_csv(KCS / "df_syn_test_eng.csv", nrows=300,
+                      dtype={"Declaration ID": str, "Office ID": str, "Mode of Transport": str, "Courier ID": str,
+                             "HS6 Code": str})
+    profile = pmm.load_profile("kcs")
+    whole = pmm.map({"kcs": raw}, catalog, profile, period="quarter")
+    split = pmm.map({"kcs": [engine(raw.iloc[:120]), engine(raw.iloc[120:])]}, catalog, profile, period="quarter")
+    assert split.accounting["rows_read"].tolist() == [120, 180]
+    a = split.values.sort_values(["period", "kpi"]).reset_index(drop=True)
+    b = whole.values.sort_values(["period", "kpi"]).reset_index(drop=True)
+    np.testing.assert_allclose(a["value"].astype(float), b["value"].astype(float), rtol=1e-9)
+    assert a["n"].tolist() == b["n"].tolist()
