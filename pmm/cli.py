@@ -138,10 +138,12 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Score KPI values and write one self-contained HTML report: overview, one "
                                    "scorecard per member, methodology.",
                        epilog="examples:\n  pmm report wco-pmm values.csv --members members.csv --peers region -o report.html\n"
-                              "  pmm report wco-pmm values.csv --disclosure public -o public.html")
+                              "  pmm report wco-pmm values.csv --accounting rows.csv --disclosure public -o public.html")
     _add_scoring_inputs(p)
     _add_report_options(p)
     p.add_argument("--period", help="the period reported (default: the latest)")
+    p.add_argument("--accounting", metavar="FILE", help="row accounting written by `pmm map --accounting`, "
+                                                        "shown in the methodology")
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="the report file")
     p.set_defaults(run=_report)
 
@@ -300,17 +302,19 @@ def _score(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from pmm.report.html import write_report
+    from pmm.report.tables import read_table
 
     out = Path(args.output)
     _refuse_existing([out], args.force)
     card = _scorecard(args)
+    accounting = read_table(args.accounting) if args.accounting else None
     period = args.period
     if period is not None and period not in list(card.periods):
         period = next((p for p in card.periods if str(p) == period), period)
     progress = _Progress(args.quiet, "report", plain_lines=False)
     try:
         write_report(card, out, period=period, peers=args.peers, disclosure=args.disclosure,
-                     min_group_size=args.min_group_size, force=True, progress=progress)
+                     min_group_size=args.min_group_size, accounting=accounting, force=True, progress=progress)
     finally:
         progress.close()
     if not args.quiet:

@@ -212,3 +212,15 @@ def test_score_with_a_method_file(demo_dir, tmp_path):
     root = pmm.load_catalog("wco-pmm").root
     g, m = geo[geo["node"] == root]["score"].to_numpy(), mean[mean["node"] == root]["score"].to_numpy()
     assert (g <= m + 1e-9).all() and (g < m - 1e-6).any()  # a geometric mean never exceeds the arithmetic one
+
+
+def test_report_shows_the_row_accounting_of_pmm_map(demo_dir, tmp_path):
+    accounting = tmp_path / "rows.csv"
+    pd.DataFrame({"source": ["declarations"], "table": ["declarations"], "rows_read": [123457],
+                  "rows_used": [120000]}).to_csv(accounting, index=False)
+    out = tmp_path / "r.html"
+    assert main(["report", "wco-pmm", str(demo_dir / "kpi_values.csv"), "--accounting", str(accounting),
+                 "-o", str(out), "-q"]) == 0
+    page = out.read_text(encoding="utf-8")
+    table = re.search(r'<table id="accounting-table">(.*?)</table>', page, re.S).group(1)
+    assert "<th>rows_read</th>" in table and "<td>123,457</td>" in table and "<td>120,000</td>" in table
