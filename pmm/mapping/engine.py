@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Source
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.mapping.accounting import ACCOUNTING_COLUMNS, NEGATIVE, accounting_row, raise_first_exclusion
-from pmm.mapping.compile import backend_of, compile_expression, epoch_seconds
+from pmm.mapping.compile import backend_of, epoch_seconds
 from pmm.mapping.periods import check_period, labels, period_key
 from pmm.mapping.plan import LEN, KpiPlan, MeasurePlan, duration_fields, duration_pairs, plan_kpis
 from pmm.mapping.prepare import REASON, TABLE, available_fields, canonicalize, flag_duplicates
@@ -327,19 +326,11 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
         frame = frame.with_columns(*[
             ((epoch[a] - epoch[b]) if backend == "pyspark" else (nw.col(a) - nw.col(b)).dt.total_seconds().cast(nw.Float64))
             .alias(f"__pmm_seconds_{a}__{b}") for a, b in pairs])
-    # a filter that several measures share is evaluated once
-    uses = Counter(m.filter.text for m in measures if m.filter is not None)
-    shared = {m.filter.text: m.filter for m in measures if m.filter is not None and uses[m.filter.text] > 1}
-    masks = {text: nw.col(f"__pmm_filter{i}") for i, text in enumerate(shared)}
-    if masks:
-        frame = frame.with_columns(*[
-            (usable & compile_expression(f, backend, epoch, seconds).fill_null(False)).alias(f"__pmm_filter{i}")
-            for i, f in enumerate(shared.values())])
     step1 = [
         (period_key(nw.col(source.time), period) if source.time else nw.lit(0)).alias(PERIOD_KEY),
         (nw.when(usable & _any(negative).fill_null(False)).then(nw.lit(1)).otherwise(nw.lit(0)) if negative
          else nw.lit(0)).alias(NEGATIVE),
-        *[m.masked_column(backend, usable, epoch, seconds, masks) for m in measures],
+        *[m.masked_column(backend, usable, epoch, seconds) for m in measures],
     ]
     frame = frame.with_columns(*step1)
     # the exclusion reason is a group key: one pass gives both the measures (reason 0) and the accounting

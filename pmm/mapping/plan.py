@@ -68,18 +68,13 @@ class MeasurePlan:
         return set(self.expr.names if self.expr else ()) | set(self.filter.names if self.filter else ())
 
     def masked_column(self, backend: str, usable: nw.Expr, epoch: Mapping[str, nw.Expr] | None = None,
-                      seconds: Mapping[tuple[str, str], nw.Expr] | None = None,
-                      masks: Mapping[str, nw.Expr] | None = None) -> nw.Expr:
+                      seconds: Mapping[tuple[str, str], nw.Expr] | None = None) -> nw.Expr:
         """Step 1: the column aggregated in step 2 (missing where a row does not count).
 
-        ``epoch`` and ``seconds``: precomputed columns (see :func:`compile_expression`);
-        ``masks``: precomputed ``usable and filter`` columns by filter text, for filters that
-        several measures share.
+        ``epoch`` and ``seconds``: precomputed columns (see :func:`compile_expression`).
         """
         mask = usable
-        if self.filter is not None and masks and self.filter.text in masks:
-            mask = masks[self.filter.text]
-        elif self.filter is not None:
+        if self.filter is not None:
             mask = mask & compile_expression(self.filter, backend, epoch, seconds).fill_null(False)
         if self.agg == "count":
             return nw.when(mask).then(nw.lit(1)).otherwise(nw.lit(0)).alias(self.column)
