@@ -173,7 +173,7 @@ def _may_have_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: list[str]) -> 
     col = nw.col(key[0])
     counts = frame.select(col.n_unique().alias("distinct"), col.null_count().alias("nulls"), nw.len().alias("rows"))
     row = (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0]
-    distinct, nulls, rows = (int(x) for x in row)
+    distinct, nulls, rows = (int(x or 0) for x in row)  # some engines count nothing as NULL
     return distinct - (nulls > 0) != rows - nulls
 
 
