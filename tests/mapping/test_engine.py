@@ -152,8 +152,9 @@ def test_strict_raises_with_examples(catalog):
     pmm.map({"decl": BASE}, catalog, strict=True)  # clean data passes
 
 
-def test_empty_table_gives_no_values_and_zero_accounting(catalog):
-    r = pmm.map({"decl": BASE.iloc[:0]}, catalog)
+@pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars"])
+def test_empty_table_gives_no_values_and_zero_accounting(catalog, engine):
+    r = pmm.map({"decl": BASE.iloc[:0]}, catalog, engine=engine)
     assert len(r.values) == 0
     assert r.accounting["rows_read"].tolist() == [0]
 
