@@ -129,8 +129,14 @@ def map(  # noqa: A001 - the public name is pmm.map
         for name in sources:
             measures = list({id(m): m for p in plans for m in p.measures.values() if m.source == name}.values())
             src_inputs = [i for i in inputs if i.source == name]
-            tables[name], rows = _aggregate_source(name, catalog.sources[name], src_inputs, measures, by_keys,
-                                                   period_kind, strict)
+            try:
+                tables[name], rows = _aggregate_source(name, catalog.sources[name], src_inputs, measures, by_keys,
+                                                       period_kind, strict)
+            except NotImplementedError as exc:  # a narwhals operation this engine lacks
+                raise MappingError(Problem(
+                    f"source {name!r} cannot be mapped on {src_inputs[0].backend}: {exc}", node=name,
+                    hint="prepare that column before mapping, or run on pandas or polars (engine='polars')",
+                    code="engine")) from None
             accounting.extend(rows)
             reporter(f"source {name}")
         parts = []
