@@ -219,6 +219,11 @@ def _grid(n_periods: int, n_items: int, n_members: int) -> tuple[np.ndarray, np.
             np.tile(np.arange(n_members), n_periods * n_items))
 
 
+def _long(a: np.ndarray, order: list[int] | np.ndarray) -> np.ndarray:
+    """``(period, member, node)`` array → one column ordered by period, node (in ``order``), member."""
+    return np.swapaxes(a[..., order], -1, -2).reshape(-1)
+
+
 def _scores_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, maturity: np.ndarray, plus: np.ndarray,
                   flagged: np.ndarray) -> pd.DataFrame:
     order = _order(plan)
@@ -226,8 +231,8 @@ def _scores_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, maturity
     nodes = [plan.nodes[i] for i in order]
     t, j, m = _grid(len(data.periods), len(order), len(data.members))
 
-    def long(a: np.ndarray) -> np.ndarray:  # (period, member, node) → rows ordered period, node, member
-        return np.swapaxes(a[..., order], -1, -2).reshape(-1)
+    def long(a: np.ndarray) -> np.ndarray:
+        return _long(a, order)
 
     level = long(maturity)
     return pd.DataFrame({
@@ -256,8 +261,8 @@ def _levels_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, levels: 
     order = [plan.nodes.index(k) for k in plan.catalog.walk() if k in kpi_set]
     t, j, m = _grid(len(data.periods), n_kpi, len(data.members))
 
-    def long(a: np.ndarray) -> np.ndarray:  # (period, member, kpi) → rows ordered period, kpi, member
-        return np.swapaxes(a[..., order], -1, -2).reshape(-1)
+    def long(a: np.ndarray) -> np.ndarray:
+        return _long(a, order)
 
     level = long(levels)
     return pd.DataFrame({
