@@ -124,8 +124,8 @@ class Scorecard:
             >>> import pandas as pd, pmm
             >>> cat = pmm.load_catalog("indicators/rbm-example")
             >>> card = pmm.score(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 90]}), cat)
-            >>> card.wide(value="rank").loc["B", "usefulness"]
-            np.int64(1)
+            >>> int(card.wide(value="rank").loc["B", "usefulness"])
+            1
         """
         if value not in _WIDE_VALUES:
             raise ScoringError(Problem(f"unknown value {value!r}", where="wide", hint=did_you_mean(value, _WIDE_VALUES)))
