@@ -355,10 +355,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 def write_text(path: Path, text: str, *, force: bool) -> None:
     """Write ``text`` to ``path``, refusing to overwrite an existing file unless ``force``."""
-    if path.exists() and not force:
-        raise PmmError(f"{path} exists; pass --force to overwrite it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from pmm.report.paths import output_path
+
+    output_path(path, force=force).write_text(text, encoding="utf-8")
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
+from pmm.report.paths import output_path
 from pmm.report.html import visible_kpis
 from pmm.report.plots import dimension_ids, in_period
 
@@ -154,11 +155,7 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise PmmError(f"the workbook must be an .xlsx file, found {path.name!r}; hint: use a name like scorecard.xlsx")
-    if path.exists() and not force:
-        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    path = output_path(path, force=force, suffix=".xlsx", what="scorecard")
     periods = list(card.periods)
     period = periods[-1] if period is None else period
     if period not in periods:

@@ -29,6 +29,7 @@ import yaml
 
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
+from pmm.report.paths import output_path
 from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.plots import LEVEL_HEX, dimension_ids, in_period, peer_members
 
@@ -375,11 +376,8 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
         >>> out.stat().st_size > 10_000
         True
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    path = output_path(path, force=force)
     html = render_report(card, period=period, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
                          accounting=accounting, title=title, progress=progress)
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pmm.catalog import DISCLOSURE_ORDER, Catalog
 from pmm.errors import PmmError
+from pmm.report.paths import output_path
 from pmm.report.describe import describe_definition
 from pmm.report.form_layout import (
     ANSWER_SEPARATOR,
@@ -67,11 +68,7 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
 
     from pmm.report.xlstyle import INPUT_FILL, set_widths, style_header
 
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise PmmError(f"the form must be an .xlsx file, found {path.name!r}; hint: use a name like form.xlsx")
-    if path.exists() and not force:
-        raise PmmError(f"{path} exists; pass --force to overwrite it")
+    path = output_path(path, force=force, suffix=".xlsx", what="form")
     if disclosure not in DISCLOSURE_ORDER:
         raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
     allowed = DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1]
