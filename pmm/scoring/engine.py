@@ -14,11 +14,9 @@ Example:
 
 from __future__ import annotations
 
-import functools
-
 import warnings
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -233,7 +231,7 @@ def _scores_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, maturity
     nodes = [plan.nodes[i] for i in order]
     t, j, m = _grid(len(data.periods), len(order), len(data.members))
 
-    long = functools.partial(_long, order=order)
+    long = partial(_long, order=order)
 
     level = long(maturity)
     return pd.DataFrame({
@@ -262,7 +260,7 @@ def _levels_frame(plan: ScoringPlan, data: KpiData, result: PlanResult, levels: 
     order = [plan.nodes.index(k) for k in plan.catalog.walk() if k in kpi_set]
     t, j, m = _grid(len(data.periods), n_kpi, len(data.members))
 
-    long = functools.partial(_long, order=order)
+    long = partial(_long, order=order)
 
     level = long(levels)
     return pd.DataFrame({
