@@ -8,6 +8,8 @@ differ between members in a consistent way and nobody mistakes them for real fin
 - :func:`synthetic_members` — the member table: name, WCO region, income group, landlocked, size.
 - :func:`synthetic_declarations` — goods declarations in the canonical ``declarations`` layout,
   fully vectorised (millions of rows in seconds, for benchmarks).
+- :func:`raw_declarations` — the same rows as a national customs system exports them (text
+  dates and amounts, local codes); the shipped profile ``synthetic-raw`` maps them back.
 - :func:`synthetic_sources` — one table per canonical source of ``indicators/wco-pmm``;
   ``dirty=True`` adds a few invalid rows for the mapping's row accounting.
 - :func:`synthetic_answers` — self-assessment answers for the catalog's ``reported`` KPIs.
@@ -28,12 +30,14 @@ Example:
 from pmm.datasets.answers import synthetic_answers
 from pmm.datasets.declarations import synthetic_declarations
 from pmm.datasets.members import latent_maturity, synthetic_members
+from pmm.datasets.raw import raw_declarations
 from pmm.datasets.sources import synthetic_sources
 from pmm.datasets.workshop import Workshop, workshop
 
 __all__ = [
     "Workshop",
     "latent_maturity",
+    "raw_declarations",
     "synthetic_answers",
     "synthetic_declarations",
     "synthetic_members",
