@@ -71,8 +71,7 @@ _LANES: dict[str, str] = {"green": "V", "yellow": "J", "orange": "O", "red": "R"
 _MODES: dict[str, str] = {"sea": "1", "rail": "2", "road": "3", "air": "4", "post": "5", "other": "9"}
 _FLAGS: tuple[str, ...] = ("PHYS_EXAM", "OFFENCE_FOUND", "E_LODGED", "AEO_FLAG", "ECOM_FLAG", "EXPRESS_FLAG",
                            "SW_FLAG", "PREF_FLAG")
-_SPACE = ord(" ")
-_THREE_DIGITS = np.array([list(f"{i:03d}".encode()) for i in range(1000)], dtype=np.uint8)
+_SPACE, _ZERO = ord(" "), ord("0")
 _DATETIME_WIDTH = len("dd/mm/yyyy HH:MM:SS")
 
 
@@ -127,21 +126,23 @@ def raw_declarations(n: int = 100_000, members: int | Iterable[str] = 22,
 
 
 def _codes(values: pd.Series, codes: tuple[str, ...]) -> np.ndarray:
-    """Position of each value in ``codes`` (the generator only writes listed codes)."""
-    return pd.Categorical(values, categories=list(codes)).codes
+    """Position of each value in ``codes`` (the generator only writes listed codes).
+
+    Example:
+        >>> _codes(pd.Series(["red", "green", "red"]), ("green", "red")).tolist()
+        [1, 0, 1]
+    """
+    found, uniques = pd.factorize(values)  # fast on text; the few distinct values are then looked up
+    return np.array([codes.index(u) for u in uniques], dtype=np.int8)[found]
 
 
 def _put(matrix: np.ndarray, column: int, numbers: np.ndarray, width: int) -> None:
-    """Write ``numbers`` zero-padded to ``width`` digits into ``matrix[:, column:column + width]``.
-
-    Three digits at a time, looked up in a table of ``"000"`` … ``"999"``.
-    """
-    end = column + width
-    while end > column:
-        size = min(3, end - column)
-        matrix[:, end - size:end] = _THREE_DIGITS[numbers % 1000, 3 - size:]
-        numbers = numbers // 1000
-        end -= size
+    """Write non-negative ``numbers`` zero-padded to ``width`` digits into ``matrix[:, column:column + width]``."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    for position in range(column + width - 1, column - 1, -1):
+        quotient = numbers // 10
+        matrix[:, position] = numbers - quotient * 10 + _ZERO
+        numbers = quotient
 
 
 def _datetime_text(times: pd.Series) -> pd.Series:
@@ -157,7 +158,7 @@ def _datetime_text(times: pd.Series) -> pd.Series:
     days = (seconds // 86_400).astype("datetime64[D]")
     months = days.astype("datetime64[M]")
     of_day = seconds % 86_400
-    matrix = np.empty((len(stamps), _DATETIME_WIDTH), dtype=np.uint8)
+    matrix = np.empty((len(stamps), _DATETIME_WIDTH), dtype=np.uint8, order="F")
     matrix[:, [2, 5]], matrix[:, 10], matrix[:, [13, 16]] = ord("/"), _SPACE, ord(":")
     _put(matrix, 0, (days - months).astype(np.int64) + 1, 2)
     _put(matrix, 3, months.astype(np.int64) % 12 + 1, 2)
@@ -180,7 +181,7 @@ def _amount_text(amounts: np.ndarray) -> pd.Series:
     digits = np.maximum(np.searchsorted(10 ** np.arange(19, dtype=np.int64), units, side="right"), 1)
     groups = int(-(-digits.max(initial=1) // 3))
     width = 4 * groups + 2  # groups of three digits, each after a separator ("," before the decimals)
-    matrix = np.empty((len(cents), width), dtype=np.uint8)
+    matrix = np.empty((len(cents), width), dtype=np.uint8, order="F")
     for group in range(groups):  # from the right; the leading zeros are cut off by the text's length
         end = width - 3 - 4 * group
         _put(matrix, end - 3, units // 1000 ** group, 3)
@@ -196,6 +197,7 @@ def _text(matrix: np.ndarray, lengths: np.ndarray, missing: np.ndarray) -> pd.Se
         >>> _text(np.frombuffer(b"x12345", dtype=np.uint8).reshape(2, 3), np.array([2, 3]), np.array([False, True])).tolist()
         ['12', nan]
     """
+    matrix = np.ascontiguousarray(matrix)  # one row per value, as the text buffer lays them out
     width = matrix.shape[1]
     kept = np.arange(width) >= (width - lengths)[:, None]
     if pa is None:
