@@ -2,7 +2,7 @@
 
 The result keeps every row and adds ``__pmm_reason``: 0 for a usable row, otherwise the first
 reason it cannot be used (see :data:`REASONS`). Duplicate keys are flagged later, across all the
-tables that feed one source (:func:`flag_duplicates`).
+tables that feed one source (:mod:`pmm.mapping.keys`).
 
 Example:
     >>> import narwhals as nw, pandas as pd, pmm
@@ -12,13 +12,14 @@ Example:
     >>> p = SourceProfile(source="activities", rename={"id": "activity_id", "end": "end_date"},
     ...                   dates={"end_date": {"format": "%d/%m/%Y"}}, constants={"member": "KEN"})
     >>> out = canonicalize(nw.from_native(raw), p, src, "activities", {"member", "activity_id", "end_date"}, "pandas", 0)
-    >>> out.select("activity_id", "__pmm_reason").to_native().values.tolist()
+    >>> out.judged().select("activity_id", "__pmm_reason").to_native().values.tolist()
     [['a1', 0], ['a2', 1]]
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import narwhals as nw
 
@@ -27,7 +28,7 @@ from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.mapping.compile import compile_expression
 from pmm.mapping.profile import DateFormat, NumberFormat, SourceProfile, date_pattern
 
-__all__ = ["REASONS", "REASON", "TABLE", "canonicalize", "flag_duplicates", "available_fields"]
+__all__ = ["REASONS", "REASON", "TABLE", "Canonical", "canonicalize", "available_fields"]
 
 #: Exclusion reasons: code → accounting column name. A row with several faults gets the first of
 #: unparseable, code outside list, null member/time, missing required, duplicate key.
@@ -56,9 +57,27 @@ def available_fields(columns: Collection[str], profile: SourceProfile | None) ->
     return {profile.rename.get(c, c) for c in columns} | set(profile.constants) | set(profile.derived)
 
 
+@dataclass(frozen=True)
+class Canonical:
+    """One table in its canonical layout, before and after its rows are judged.
+
+    Attributes:
+        parsed: the table with the canonical fields parsed (and the raw columns still there).
+        columns: what :meth:`judged` selects: the fields, the extra columns, ``__pmm_table``
+            and ``__pmm_reason``.
+    """
+
+    parsed: nw.DataFrame | nw.LazyFrame
+    columns: tuple[nw.Expr, ...]
+
+    def judged(self) -> nw.DataFrame | nw.LazyFrame:
+        """The canonical table with each row's exclusion reason."""
+        return self.parsed.select(*self.columns)
+
+
 def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | None, source: Source,
                  source_name: str, fields: Collection[str], backend: str, table: int,
-                 extra: Collection[str] = ()) -> nw.DataFrame | nw.LazyFrame:
+                 extra: Collection[str] = ()) -> Canonical:
     """Apply a profile and the source contract to one table.
 
     Args:
@@ -72,8 +91,9 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
         extra: further columns to keep as they are (``by`` keys that are not canonical fields).
 
     Returns:
-        The canonical frame: the ``fields`` in contract types, ``extra``, ``__pmm_table`` and
-        ``__pmm_reason``.
+        The :class:`Canonical` table; its :meth:`~Canonical.judged` frame holds the ``fields`` in
+        contract types, ``extra``, ``__pmm_table`` and ``__pmm_reason``. Checks that read only
+        some fields (the duplicate-key check) use ``parsed``, which engines prune to those fields.
 
     Raises:
         MappingError: a needed column is missing, has a type that cannot become the canonical
@@ -108,6 +128,7 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
                                        hint=did_you_mean(name, schema), code="missing_column"))
 
     # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
+    _check_time_zones(wanted, source, schema, profile, source_name)
     flags: dict[str, nw.Expr] = {}
     cleaned: list[nw.Expr] = []
     parsed: list[nw.Expr] = []
@@ -126,6 +147,8 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
     for stage in ([e.alias(n) for n, e in flags.items()], cleaned, parsed):
         if stage:
             frame = frame.with_columns(*stage)
+    if backend == "pandas":
+        frame = _nullable_booleans(frame, [n for n in wanted if n in profile.codes and source.fields[n].type == "boolean"])
     if derived:
         known = set(schema)
         for name, expr in derived.items():
@@ -136,45 +159,38 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
                                            hint=did_you_mean(unknown[0], known), code="unknown_column"))
         frame = frame.with_columns(*[compile_expression(e, backend).alias(n) for n, e in derived.items()])
     reason = _reasons(source, wanted, profile, set(flags))
-    return frame.select(*wanted, *[e for e in extra if e not in wanted], nw.lit(table).alias(TABLE), reason.alias(REASON))
+    return Canonical(frame, (*[nw.col(f) for f in wanted], *[nw.col(e) for e in extra if e not in wanted],
+                             nw.lit(table).alias(TABLE), reason.alias(REASON)))
 
 
-def flag_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: Collection[str]) -> nw.DataFrame | nw.LazyFrame:
-    """Flag (reason 5) every otherwise usable row whose key occurs in more than one usable row.
-
-    All copies are flagged, since no copy is more authoritative than another; this keeps the
-    result independent of row order. Rows already excluded for another reason do not count as
-    copies.
-
-    Example:
-        >>> import narwhals as nw, pandas as pd
-        >>> f = nw.from_native(pd.DataFrame({"id": ["a", "a", "b", "b"], "__pmm_reason": [0, 0, 0, 2]}))
-        >>> flag_duplicates(f, ["id"]).to_native()["__pmm_reason"].tolist()
-        [5, 5, 0, 2]
-    """
-    if not key or not _may_have_duplicates(frame, list(key)):
+def _nullable_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> nw.DataFrame | nw.LazyFrame:
+    """pandas keeps recoded booleans with gaps as Python objects, where ``~True == -2``: use its nullable dtype."""
+    if not names:
         return frame
-    usable = nw.col(REASON) == 0
-    frame = frame.with_columns(nw.when(usable).then(nw.lit(1)).otherwise(nw.lit(0)).alias("__pmm_usable"))
-    copies = nw.col("__pmm_usable").sum().over(*key)
-    return frame.with_columns(nw.when(usable & (copies > 1)).then(nw.lit(5)).otherwise(nw.col(REASON)).alias(REASON))
+    native = frame.to_native()
+    return nw.from_native(native.assign(**{n: native[n].astype("boolean") for n in names}))
 
 
-def _may_have_duplicates(frame: nw.DataFrame | nw.LazyFrame, key: list[str]) -> bool:
-    """A cheap pre-check: ``False`` when a one-column key has no repeated non-missing value.
-
-    Counting distinct values is much cheaper than the window that flags each copy, and most
-    tables have no duplicate keys.
-    """
-    if len(key) != 1:
-        return True
-    if isinstance(frame, nw.DataFrame) and frame.implementation.is_pandas_like():
-        return not nw.to_native(frame.get_column(key[0])).is_unique  # pandas: cheaper than counting distinct values
-    col = nw.col(key[0])
-    counts = frame.select(col.n_unique().alias("distinct"), col.null_count().alias("nulls"), nw.len().alias("rows"))
-    row = (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0]
-    distinct, nulls, rows = (int(x or 0) for x in row)  # some engines count nothing as NULL
-    return distinct - (nulls > 0) != rows - nulls
+def _check_time_zones(wanted: list[str], source: Source, schema: dict[str, nw.dtypes.DType],
+                      profile: SourceProfile, source_name: str) -> None:
+    """Durations between a zoned and a naive datetime field have no meaning: refuse the mix."""
+    zones: dict[str, str | None] = {}
+    for name in wanted:
+        if source.fields[name].type not in ("date", "datetime") or name not in schema:
+            continue
+        dtype = schema[name]
+        if isinstance(dtype, nw.Datetime):
+            zones[name] = dtype.time_zone
+        elif dtype == nw.String:
+            zones[name] = profile.dates[name].timezone if name in profile.dates else None
+        else:
+            zones[name] = None
+    if len({zone is None for zone in zones.values()}) > 1:
+        listed = ", ".join(f"{n} ({z or 'no time zone'})" for n, z in zones.items())
+        raise MappingError(Problem(f"the datetime fields of source {source_name!r} mix zoned and naive times: {listed}",
+                                   where=profile.where(()), node=profile.name, code="time_zone",
+                                   hint="localise every datetime column to one zone, or none (a profile's "
+                                        "'dates: {field: {timezone: ...}}' sets the zone of text dates)"))
 
 
 def _literal_dtype(value: object) -> nw.dtypes.DType:

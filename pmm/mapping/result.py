@@ -35,6 +35,7 @@ class MappingResult:
         skipped: KPIs of the catalog that were not computed, with the reason.
         period: the period kind (``year``, ``quarter`` or ``month``).
         by: the extra grouping keys.
+        engines: the engine each source ran on (``pandas``, ``polars``, ``duckdb``, ``pyspark``).
     """
 
     values: pd.DataFrame
@@ -42,6 +43,7 @@ class MappingResult:
     skipped: dict[str, str] = field(default_factory=dict)
     period: str = "year"
     by: tuple[str, ...] = ()
+    engines: dict[str, str] = field(default_factory=dict)
 
     @property
     def kpis(self) -> list[str]:

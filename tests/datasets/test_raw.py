@@ -49,9 +49,7 @@ def test_reference_covers_every_declaration_kpi(catalog, reference):
 
 
 @pytest.mark.parametrize("engine", [
-    pytest.param("pandas", marks=pytest.mark.xfail(
-        strict=True, reason="pmm/mapping bug: on the pandas engine a boolean filled from 'codes: {Y: true, N: false}' "
-                            "is an object column and 'not' reads it as ~True == -2 (tf_aeo_release_advantage)")),
+    "pandas",  # recoded Y/N flags become pandas' nullable booleans (`not` on Python objects gave ~True == -2)
     "auto",  # pandas input runs on DuckDB
 ])
 def test_profile_maps_raw_to_the_canonical_result(catalog, raw_table, reference, engine):

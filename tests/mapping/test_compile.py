@@ -47,8 +47,8 @@ def test_missing_operands_make_comparisons_false_and_unknown():
     assert frame.select(compile_expression(div, "pandas").alias("v"))["v"].is_null().to_list() == [True, True, True]
 
 
-@pytest.mark.parametrize("module", ["compile", "periods", "plan", "prepare", "profile", "engine", "values",
-                                    "reported", "result", "progress", "accounting"])
+@pytest.mark.parametrize("module", ["compile", "periods", "plan", "prepare", "profile", "engine", "values", "keys",
+                                    "reported", "result", "progress", "accounting", "routing"])
 def test_docstring_examples_run(module, monkeypatch):
     from pathlib import Path
 

@@ -45,8 +45,14 @@ def value(result, member, period, kpi, **by):
     return row.iloc[0]
 
 
-def test_every_definition_type_against_hand_computation(catalog):
-    r = pmm.map({"decl": BASE}, catalog)
+#: ``engine`` values that must give the hand-computed results: "auto" runs pandas input on DuckDB.
+ROUTES = {"auto": "duckdb", "pandas": "pandas"}
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_every_definition_type_against_hand_computation(catalog, route):
+    r = pmm.map({"decl": BASE}, catalog, engine=route)
+    assert r.engines == {"decl": ROUTES[route]}
     a24 = lambda k: value(r, "AAA", "2024", k)  # noqa: E731
     assert a24("n_decl")["value"] == 3 and a24("n_decl")["n"] == 3
     assert a24("red_rate")["value"] == pytest.approx(100 / 3)
@@ -62,8 +68,9 @@ def test_every_definition_type_against_hand_computation(catalog):
     assert a24("growth")["value"] == pytest.approx((3 - 1) / 1 * 100)
 
 
-def test_zero_denominator_missing_previous_period_and_empty_mean_are_insufficient(catalog):
-    r = pmm.map({"decl": BASE}, catalog)
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_zero_denominator_missing_previous_period_and_empty_mean_are_insufficient(catalog, route):
+    r = pmm.map({"decl": BASE}, catalog, engine=route)
     a23 = lambda k: value(r, "AAA", "2023", k)  # noqa: E731
     assert a23("value_per_red")["status"] == "insufficient_data" and math.isnan(a23("value_per_red")["value"])
     assert a23("growth")["status"] == "insufficient_data"          # no 2022
@@ -119,7 +126,8 @@ def test_reported_values_are_merged_with_not_reported_gaps(catalog):
         pmm.map({"decl": BASE}, catalog, reported=answers.drop(columns="value"))
 
 
-def test_accounting_counts_every_reason(catalog):
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_accounting_counts_every_reason(catalog, route):
     df = pd.concat([BASE, decl([
         ["AAA", "1", "o1", "2024-03-01", None, "green", 1.0, "t"],      # duplicate id 1 (both copies)
         [None, "7", "o1", "2024-03-01", None, "green", 1.0, "t"],       # null member
@@ -127,7 +135,8 @@ def test_accounting_counts_every_reason(catalog):
         ["AAA", "8", "o1", "2024-03-01", None, "blue", 1.0, "t"],       # code outside list
         ["AAA", "9", "o1", "2024-03-02", "2024-03-01", "red", 1.0, "t"],  # negative duration, used
     ])], ignore_index=True)
-    r = pmm.map({"decl": df}, catalog)
+    r = pmm.map({"decl": df}, catalog, engine=route)
+    assert r.engines == {"decl": ROUTES[route]}
     acc = r.accounting.iloc[0]
     assert acc["rows_read"] == 10
     assert acc["excluded_duplicate_key"] == 2
@@ -142,14 +151,15 @@ def test_accounting_counts_every_reason(catalog):
     assert value(r, "AAA", "2023", "n_decl")["status"] == "insufficient_data"
 
 
-def test_strict_raises_with_examples(catalog):
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_strict_raises_with_examples(catalog, route):
     df = pd.concat([BASE, decl([["AAA", "8", "o1", "2024-03-01", None, "blue", 1.0, "t"]])], ignore_index=True)
     with pytest.raises(MappingError) as info:
-        pmm.map({"decl": df}, catalog, strict=True)
+        pmm.map({"decl": df}, catalog, strict=True, engine=route)
     text = str(info.value)
     assert "code outside list" in text and "blue" in text
     assert "1 row(s) excluded" in text
-    pmm.map({"decl": BASE}, catalog, strict=True)  # clean data passes
+    pmm.map({"decl": BASE}, catalog, strict=True, engine=route)  # clean data passes
 
 
 @pytest.mark.parametrize("engine", ["pandas", "duckdb", "polars"])
@@ -181,12 +191,66 @@ def test_progress_callback_sees_every_step(catalog):
 
 
 def test_engine_option_moves_pandas_to_duckdb_and_polars(catalog):
-    base = pmm.map({"decl": BASE}, catalog).values
+    base = pmm.map({"decl": BASE}, catalog, engine="pandas").values
     for engine in ("duckdb", "polars"):
-        other = pmm.map({"decl": BASE}, catalog, engine=engine).values
-        pd.testing.assert_frame_equal(other, base)
+        other = pmm.map({"decl": BASE}, catalog, engine=engine)
+        assert other.engines == {"decl": engine}
+        pd.testing.assert_frame_equal(other.values, base)
     with pytest.raises(MappingError, match="engine must be one of"):
         pmm.map({"decl": BASE}, catalog, engine="dask")
+
+
+def _tz_profile(tmp_path):
+    path = tmp_path / "tz.yaml"
+    path.write_text("source: decl\ndates:\n  lodged: {format: '%Y-%m-%d %H:%M', timezone: Asia/Seoul}\n"
+                    "  released: {format: '%Y-%m-%d %H:%M', timezone: Asia/Seoul}\n")
+    return path
+
+
+@pytest.mark.parametrize("case, table, expected", [
+    ("plain columns", lambda: BASE, "duckdb"),
+    ("text dates through a profile", lambda: BASE.assign(lodged=BASE["lodged"].dt.strftime("%Y-%m-%d %H:%M")), "duckdb"),
+    ("time-zone-aware columns", lambda: BASE.assign(lodged=BASE["lodged"].dt.tz_localize("Asia/Seoul"),
+                                                    released=BASE["released"].dt.tz_localize("Asia/Seoul")), "pandas"),
+    ("categorical column", lambda: BASE.assign(channel=BASE["channel"].astype("category")), "pandas"),
+    ("all-missing object column", lambda: BASE.assign(trader=pd.Series([None] * len(BASE), dtype=object)), "pandas"),
+    ("mixed Python objects", lambda: BASE.assign(trader=["t1", 2, "t2", None, "t3"]), "pandas"),
+    ("object column of booleans", lambda: BASE.assign(flag=pd.Series([True, None, False, True, None], dtype=object),
+                                                      channel=BASE["channel"].astype(object)), "pandas"),
+])
+def test_auto_runs_pandas_on_duckdb_only_where_it_reads_alike(catalog, tmp_path, case, table, expected):
+    df = table()
+    profile = None
+    if case == "text dates through a profile":
+        (tmp_path / "p.yaml").write_text("source: decl\ndates: {lodged: {format: '%Y-%m-%d %H:%M'}}\n")
+        profile = tmp_path / "p.yaml"
+    try:
+        on_pandas = pmm.map({"decl": df}, catalog, profile, engine="pandas")
+    except MappingError as error:  # then auto must stop with the same message
+        with pytest.raises(MappingError) as info:
+            pmm.map({"decl": df}, catalog, profile)
+        assert str(info.value) == str(error)
+        return
+    auto = pmm.map({"decl": df}, catalog, profile)
+    assert auto.engines == {"decl": expected}, case
+    pd.testing.assert_frame_equal(auto.values, on_pandas.values)
+    pd.testing.assert_frame_equal(auto.accounting, on_pandas.accounting)
+
+
+def test_mixing_zoned_and_naive_datetimes_is_a_clear_error(catalog):
+    df = BASE.assign(lodged=BASE["lodged"].dt.tz_localize("Asia/Seoul"))
+    for route in ROUTES:
+        with pytest.raises(MappingError, match=r"mix zoned and naive times: lodged \(Asia/Seoul\), released \(no time zone\)"):
+            pmm.map({"decl": df}, catalog, engine=route)
+
+
+def test_time_zone_profile_keeps_pandas_input_on_pandas(catalog, tmp_path):
+    df = BASE.assign(lodged=BASE["lodged"].dt.strftime("%Y-%m-%d %H:%M"),
+                     released=BASE["released"].dt.strftime("%Y-%m-%d %H:%M"))
+    r = pmm.map({"decl": df}, catalog, _tz_profile(tmp_path), kpis=["n_decl", "median_h"])
+    assert r.engines == {"decl": "pandas"}
+    assert r.values.query("kpi == 'n_decl'")["value"].sum() == 5
+    assert value(r, "AAA", "2024", "median_h")["value"] == pytest.approx((6 + 48) / 2)
 
 
 def test_rejects_non_tables(catalog):

@@ -52,11 +52,12 @@ def _sorted(values: pd.DataFrame) -> pd.DataFrame:
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.parametrize("route", ["pandas", "auto"])  # auto runs pandas input on DuckDB
 @SETTINGS
 @given(rows=ROWS)
-def test_rows_read_equal_used_plus_excluded(catalog, rows):
+def test_rows_read_equal_used_plus_excluded(catalog, route, rows):
     df = table(rows)
-    acc = pmm.map({"decl": df}, catalog).accounting.iloc[0]
+    acc = pmm.map({"decl": df}, catalog, engine=route).accounting.iloc[0]
     assert acc["rows_read"] == len(df)
     assert acc["rows_read"] == acc["rows_used"] + acc.filter(like="excluded_").sum()
     usable = df.dropna(subset=["member", "id", "lodged"])
@@ -64,14 +65,15 @@ def test_rows_read_equal_used_plus_excluded(catalog, rows):
     assert acc["rows_used"] == (~usable["id"].duplicated(keep=False)).sum()
 
 
+@pytest.mark.parametrize("route", ["pandas", "auto"])
 @SETTINGS
 @given(rows=ROWS, seed=st.integers(0, 2**32 - 1), cut=st.integers(0, 40))
-def test_result_ignores_row_order_and_splitting(catalog, rows, seed, cut):
+def test_result_ignores_row_order_and_splitting(catalog, route, rows, seed, cut):
     df = table(rows)
-    base = pmm.map({"decl": df}, catalog)
+    base = pmm.map({"decl": df}, catalog, engine="pandas")
     shuffled = df.sample(frac=1.0, random_state=seed % (2**32 - 1)).reset_index(drop=True)
-    perm = pmm.map({"decl": shuffled}, catalog)
-    split = pmm.map({"decl": [shuffled.iloc[:cut], shuffled.iloc[cut:]]}, catalog)
+    perm = pmm.map({"decl": shuffled}, catalog, engine=route)
+    split = pmm.map({"decl": [shuffled.iloc[:cut], shuffled.iloc[cut:]]}, catalog, engine=route)
     for other in (perm, split):
         a, b = _sorted(base.values), _sorted(other.values)
         pd.testing.assert_frame_equal(a[["member", "period", "kpi", "n", "status"]], b[["member", "period", "kpi", "n", "status"]])
