@@ -286,18 +286,39 @@ _DIRECTIVES: dict[str, str] = {
 
 
 def date_pattern(fmt: str) -> str:
-    """A regular expression matching the text a strftime format produces.
+    r"""A regular expression matching the text a strftime format produces, for existing dates only.
+
+    With ``%d`` and ``%m`` in the format, days beyond the end of their month do not match
+    (30 February; 29 February only in leap years when ``%Y`` is there too), so such text is
+    excluded as unparseable instead of stopping the engine's parser.
 
     Example:
-        >>> date_pattern("%d/%m/%Y")
-        '^(?:0?[1-9]|[12]\\\\d|3[01])/(?:0?[1-9]|1[0-2])/\\\\d{4}$'
+        >>> date_pattern("%Y-%m")
+        '^\\d{4}\\-(?:0?[1-9]|1[0-2])$'
+        >>> [bool(re.match(date_pattern("%d/%m/%Y"), t)) for t in ("31/01/2023", "30/02/2024", "29/02/2024", "29/02/2023")]
+        [True, False, True, False]
     """
+    if fmt.count("%d") != 1 or fmt.count("%m") != 1:
+        return "^" + _render(fmt, {}) + "$"
+    leap_day = [{"m": "0?2", "d": "29", "Y": _LEAP_YEAR}] if "%Y" in fmt else []
+    february = "(?:0?[1-9]|1\\d|2[0-8])" if "%Y" in fmt else "(?:0?[1-9]|1\\d|2\\d)"
+    variants = [{"m": "(?:0?[13578]|1[02])", "d": _DIRECTIVES["d"]},
+                {"m": "(?:0?[469]|11)", "d": "(?:0?[1-9]|[12]\\d|30)"},
+                {"m": "0?2", "d": february}, *leap_day]
+    return "^(?:" + "|".join(_render(fmt, v) for v in variants) + ")$"
+
+
+#: Four-digit leap years: divisible by 4 and not by 100, or by 400.
+_LEAP_YEAR = "(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+
+
+def _render(fmt: str, overrides: dict[str, str]) -> str:
     out, i = [], 0
     while i < len(fmt):
         if fmt[i] == "%" and i + 1 < len(fmt):
-            out.append(_DIRECTIVES[fmt[i + 1]])
+            out.append(overrides.get(fmt[i + 1], _DIRECTIVES[fmt[i + 1]]))
             i += 2
         else:
             out.append(re.escape(fmt[i]))
             i += 1
-    return "^" + "".join(out) + "$"
+    return "".join(out)

@@ -27,7 +27,7 @@ def test_text_dates_decimal_commas_and_codes(engine, tmp_path):
     catalog = small_catalog(tmp_path)
     profile = load_profile_text(PROFILE, "test.yaml")
     raw = RAW.astype(object).where(RAW.notna(), None)
-    reference = pmm.map({"test": raw}, catalog, profile, period="month")
+    reference = pmm.map({"test": raw}, catalog, profile, period="month", engine="pandas")
     assert reference.accounting["excluded_unparseable"].tolist() == [2]
     _compare(pmm.map({"test": engine(raw)}, catalog, profile, period="month"), reference)
 
@@ -39,7 +39,7 @@ def test_kcs_profile(engine):
     raw = raw[["Declaration ID", "Date", "Office ID", "Mode of Transport", "Item Price", "Tax Rate", "Tax Type",
                "Courier ID", "Fraud", "Critical Fraud", "HS6 Code", "Country of Origin"]]
     profile = pmm.load_profile("kcs")
-    reference = pmm.map({"kcs": raw}, catalog, profile, by=["office"], period="month")
+    reference = pmm.map({"kcs": raw}, catalog, profile, by=["office"], period="month", engine="pandas")
     assert len(reference.values) > 50
     _compare(pmm.map({"kcs": engine(raw)}, catalog, profile, by=["office"], period="month"), reference)
 
@@ -50,10 +50,25 @@ def test_split_tables_of_one_source(engine):
                       dtype={"Declaration ID": str, "Office ID": str, "Mode of Transport": str, "Courier ID": str,
                              "HS6 Code": str})
     profile = pmm.load_profile("kcs")
-    whole = pmm.map({"kcs": raw}, catalog, profile, period="quarter")
+    whole = pmm.map({"kcs": raw}, catalog, profile, period="quarter", engine="pandas")
     split = pmm.map({"kcs": [engine(raw.iloc[:120]), engine(raw.iloc[120:])]}, catalog, profile, period="quarter")
     assert split.accounting["rows_read"].tolist() == [120, 180]
     a = split.values.sort_values(["period", "kpi"]).reset_index(drop=True)
     b = whole.values.sort_values(["period", "kpi"]).reset_index(drop=True)
     np.testing.assert_allclose(a["value"].astype(float), b["value"].astype(float), rtol=1e-9)
     assert a["n"].tolist() == b["n"].tolist()
+
+
+def test_dates_that_do_not_exist_are_excluded_as_unparseable(engine, tmp_path):
+    catalog = small_catalog(tmp_path)
+    profile = load_profile_text(PROFILE, "test.yaml")
+    lodged = ["29/02/2024 08:00", "30/02/2024 08:00", "29/02/2023 08:00", "31/04/2024 08:00", "31/12/2023 23:59",
+              "29/02/2000 08:00", "29/02/1900 08:00"]
+    raw = pd.DataFrame({"Member": "A", "DeclNo": [str(i) for i in range(len(lodged))], "Lodged": lodged,
+                        "Released": "31/12/2024 08:00", "Chan": "V", "Amount": "1"})
+    result = pmm.map({"test": engine(raw)}, catalog, profile, period="month", kpis=["n_decl"])
+    acc = result.accounting.iloc[0]
+    # 30 Feb, 29 Feb of the common years 2023 and 1900, and 31 April do not exist
+    assert (acc["excluded_unparseable"], acc["rows_used"]) == (4, 3)
+    counts = dict(zip(result.values["period"], result.values["value"]))
+    assert counts == {"2000-02": 1.0, "2023-12": 1.0, "2024-02": 1.0}

@@ -151,7 +151,8 @@ def test_map_refuses_a_profile_with_non_canonical_codes(tmp_path):
 def test_time_zone_on_duckdb_is_a_clear_error(tmp_path):
     catalog = small_catalog(tmp_path)
     raw = pd.DataFrame({"member": ["A"], "id": ["1"], "lodged": ["2024-03-31 23:30:00"], "released": ["2024-04-01 01:30:00"]})
-    profile = load_profile_text("source: decl\ndates:\n  lodged: {format: '%Y-%m-%d %H:%M:%S', timezone: Asia/Seoul}\n", "tz.yaml")
+    profile = load_profile_text("source: decl\ndates:\n  lodged: {format: '%Y-%m-%d %H:%M:%S', timezone: Asia/Seoul}\n"
+                                "  released: {format: '%Y-%m-%d %H:%M:%S', timezone: Asia/Seoul}\n", "tz.yaml")
     with pytest.raises(MappingError, match=r"\[decl\]: source 'decl' cannot be mapped on duckdb: .*time ?zone") as info:
         pmm.map({"decl": raw}, catalog, profile, engine="duckdb", kpis=["median_h"])
     assert "engine='polars'" in str(info.value)
