@@ -182,13 +182,15 @@ def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
                        epilog="examples:\n  pmm map kcs examples/kcs/df_syn_*.csv --catalog examples/kcs/catalog.yaml "
                               "--by office --period month -o values.csv\n"
                               "  pmm map profile.yaml declarations.parquet -o values.csv --accounting rows.csv")
-    p.add_argument("profile", help="profile YAML file, or the name of a shipped profile (kcs)")
+    p.add_argument("profile", help="profile YAML file, or the name of a shipped profile (kcs, synthetic-raw)")
     p.add_argument("data", nargs="+", help="raw tables (.csv or .parquet) feeding the profile's source")
     p.add_argument("-o", "--output", required=True, help="CSV file for the KPI values")
     p.add_argument("--catalog", default="wco-pmm", help="catalog file, directory or shipped name (default: wco-pmm)")
     p.add_argument("--by", action="append", default=[], help="extra grouping column (repeatable), e.g. --by office")
     p.add_argument("--period", default="year", choices=["year", "quarter", "month"])
-    p.add_argument("--engine", default="auto", choices=["auto", "pandas", "polars", "duckdb"])
+    p.add_argument("--engine", default="auto", choices=["auto", "pandas", "polars", "duckdb"],
+                   help="where to compute: auto (DuckDB when installed, else pandas; see docs/mapping.md), "
+                        "or one engine")
     p.add_argument("--strict", action="store_true", help="stop on the first class of invalid rows")
     p.add_argument("--accounting", help="also write the row accounting to this CSV file")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
