@@ -129,6 +129,10 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
 
     # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
     _check_time_zones(wanted, source, schema, profile, source_name)
+    if backend == "pandas":
+        frame, converted = _pandas_booleans(frame, [n for n in wanted if source.fields[n].type == "boolean"
+                                                    and n not in profile.codes and schema.get(n) == nw.Object])
+        schema.update({n: nw.Boolean() for n in converted})
     flags: dict[str, nw.Expr] = {}
     cleaned: list[nw.Expr] = []
     parsed: list[nw.Expr] = []
@@ -148,7 +152,7 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
         if stage:
             frame = frame.with_columns(*stage)
     if backend == "pandas":
-        frame = _nullable_booleans(frame, [n for n in wanted if n in profile.codes and source.fields[n].type == "boolean"])
+        frame, _ = _pandas_booleans(frame, [n for n in wanted if n in profile.codes and source.fields[n].type == "boolean"])
     if derived:
         known = set(schema)
         for name, expr in derived.items():
@@ -163,12 +167,21 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
                              nw.lit(table).alias(TABLE), reason.alias(REASON)))
 
 
-def _nullable_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> nw.DataFrame | nw.LazyFrame:
-    """pandas keeps recoded booleans with gaps as Python objects, where ``~True == -2``: use its nullable dtype."""
-    if not names:
-        return frame
+def _pandas_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> tuple[nw.DataFrame | nw.LazyFrame, set[str]]:
+    """Give pandas ``object`` columns of booleans with gaps pandas' nullable boolean dtype.
+
+    pandas keeps such columns (``read_csv`` of a flag column with gaps, or recoded ``Y``/``N``
+    codes) as Python objects, on which ``not`` gives ``~True == -2``. Columns holding anything
+    else are left as they are; returns the frame and the names converted.
+    """
     native = frame.to_native()
-    return nw.from_native(native.assign(**{n: native[n].astype("boolean") for n in names}))
+    converted = {}
+    for name in names:
+        try:
+            converted[name] = native[name].astype("boolean")
+        except (TypeError, ValueError):
+            continue
+    return (nw.from_native(native.assign(**converted)) if converted else frame), set(converted)
 
 
 def _check_time_zones(wanted: list[str], source: Source, schema: dict[str, nw.dtypes.DType],

@@ -271,3 +271,20 @@ def test_wide_and_repr(catalog):
     assert list(wide.columns) == ["member", "period", "n_decl", "total_value"]
     assert wide.loc[(wide["member"] == "AAA") & (wide["period"] == "2024"), "n_decl"].item() == 3
     assert "2 KPIs" in repr(r) and "rows read 5" in repr(r)
+
+
+def test_csv_flag_columns_with_gaps_are_booleans_on_every_engine(tmp_path):
+    """read_csv gives pandas an object column of True/False/NaN for a flag with gaps; polars a Boolean."""
+    pl = pytest.importorskip("polars")
+    data = pmm.datasets.synthetic_declarations(3000, members=3, years=2024, seed=4)
+    data["aeo"] = data["aeo"].astype(object).where(np.arange(len(data)) % 7 != 0, None)
+    data.to_csv(tmp_path / "d.csv", index=False)
+    on_pandas = pd.read_csv(tmp_path / "d.csv", parse_dates=["lodgement_ts", "arrival_ts", "release_ts"])
+    assert on_pandas["aeo"].dtype == object
+    kpis = ["tf_aeo_trade_share", "tf_aeo_release_advantage"]
+    got = pmm.map({"declarations": on_pandas}, "wco-pmm", kpis=kpis)
+    assert got.engines == {"declarations": "pandas"}  # Arrow reads the column as booleans, pandas as objects
+    want = pmm.map({"declarations": pl.read_csv(tmp_path / "d.csv", try_parse_dates=True)}, "wco-pmm", kpis=kpis)
+    assert want.engines == {"declarations": "polars"}
+    pd.testing.assert_frame_equal(got.values, want.values, check_exact=False, rtol=1e-9)
+    assert (got.values["n"] < 3000).all() and (got.values["status"] == "ok").all()
