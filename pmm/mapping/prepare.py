@@ -128,7 +128,10 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
                                        hint=did_you_mean(name, schema), code="missing_column"))
 
     # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
-    _check_time_zones(wanted, source, schema, profile, source_name)
+    frame = _type_empty_columns(frame, [n for n in wanted if schema.get(n) == nw.Unknown and n not in derived],
+                                source, schema)
+    if backend != "pyspark":  # Spark timestamps are all instants in the session's zone
+        _check_time_zones(wanted, source, schema, profile, source_name)
     if backend == "pandas":
         frame, converted = _pandas_booleans(frame, [n for n in wanted if source.fields[n].type == "boolean"
                                                     and n not in profile.codes and schema.get(n) == nw.Object])
@@ -165,6 +168,26 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
     reason = _reasons(source, wanted, profile, set(flags))
     return Canonical(frame, (*[nw.col(f) for f in wanted], *[nw.col(e) for e in extra if e not in wanted],
                              nw.lit(table).alias(TABLE), reason.alias(REASON)))
+
+
+_CANONICAL_DTYPES = {"date": nw.Datetime, "datetime": nw.Datetime, "integer": nw.Float64, "float": nw.Float64,
+                     "boolean": nw.Boolean}
+
+
+def _type_empty_columns(frame: nw.DataFrame | nw.LazyFrame, names: list[str], source: Source,
+                        schema: dict[str, nw.dtypes.DType]) -> nw.DataFrame | nw.LazyFrame:
+    """Columns without a type (polars ``Null``, DuckDB ``NULL``: nothing but missing values) get their field's type.
+
+    A column of another unknown type is left as it is (its field then reports the type). Updates ``schema``.
+    """
+    if not names:
+        return frame
+    counts = frame.select(*[(nw.col(n).null_count() == nw.len()).alias(n) for n in names])
+    empty = [n for n, is_empty in zip(names, (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0])
+             if is_empty]
+    types = {n: _CANONICAL_DTYPES.get(source.fields[n].type, nw.String)() for n in empty}
+    schema.update(types)
+    return frame.with_columns(*[nw.col(n).cast(t) for n, t in types.items()]) if types else frame
 
 
 def _pandas_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> tuple[nw.DataFrame | nw.LazyFrame, set[str]]:

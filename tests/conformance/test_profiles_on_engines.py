@@ -72,3 +72,18 @@ def test_dates_that_do_not_exist_are_excluded_as_unparseable(engine, tmp_path):
     assert (acc["excluded_unparseable"], acc["rows_used"]) == (4, 3)
     counts = dict(zip(result.values["period"], result.values["value"]))
     assert counts == {"2000-02": 1.0, "2023-12": 1.0, "2024-02": 1.0}
+
+
+def test_optional_columns_with_nothing_in_them_are_missing_values(engine, tmp_path):
+    """An all-missing column has no type on polars (Null) and DuckDB (NULL): it reads as missing values."""
+    catalog = small_catalog(tmp_path)
+    raw = pd.DataFrame({"member": ["A", "A", "B"], "id": ["1", "2", "3"],
+                        "lodged": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                        "released": None, "channel": None, "value": None, "trader": None})
+    result = pmm.map({"decl": engine(raw)}, catalog, kpis=["n_decl", "median_h", "red_share", "total_value"])
+    assert result.accounting["rows_used"].tolist() == [3]
+    got = result.values.set_index(["member", "kpi"])
+    assert got.loc[("A", "n_decl"), "value"] == 2 and got.loc[("B", "n_decl"), "value"] == 1
+    assert got.loc[("A", "total_value"), "value"] == 0.0  # a sum of no values
+    assert (got.xs("median_h", level="kpi")["status"] == "insufficient_data").all()
+    assert (got.xs("red_share", level="kpi")["status"] == "insufficient_data").all()

@@ -288,3 +288,16 @@ def test_csv_flag_columns_with_gaps_are_booleans_on_every_engine(tmp_path):
     assert want.engines == {"declarations": "polars"}
     pd.testing.assert_frame_equal(got.values, want.values, check_exact=False, rtol=1e-9)
     assert (got.values["n"] < 3000).all() and (got.values["status"] == "ok").all()
+
+
+def test_polars_null_typed_column_reads_as_missing_values(catalog):
+    pl = pytest.importorskip("polars")
+    frame = pl.from_pandas(BASE.drop(columns=["released", "value"])).with_columns(
+        pl.lit(None).alias("released"), pl.lit(None).alias("value"))
+    assert frame.schema["released"] == pl.Null and frame.schema["value"] == pl.Null
+    r = pmm.map({"decl": frame}, catalog, kpis=["n_decl", "median_h", "total_value"])
+    assert value(r, "AAA", "2024", "n_decl")["value"] == 3
+    assert value(r, "AAA", "2024", "median_h")["status"] == "insufficient_data"
+    assert value(r, "AAA", "2024", "total_value")["value"] == 0.0
+    with pytest.raises(MappingError, match="column 'value' has type"):  # a typed column of another kind is still refused
+        pmm.map({"decl": frame.with_columns(pl.lit([1]).alias("value"))}, catalog, kpis=["total_value"])
