@@ -69,8 +69,10 @@ def add_dirty_rows(table: pd.DataFrame, contract: Source, rng: np.random.Generat
         >>> add_dirty_rows(t, contract, np.random.default_rng(0)).attrs["dirty_rows"]
         {'missing_required': 3, 'code_outside_list': 1, 'non_finite_number': 1, 'end_before_start': 0}
     """
-    if table.empty:
-        return table.copy()
+    if table.empty:  # nothing to copy
+        empty = table.copy()
+        empty.attrs["dirty_rows"] = dict.fromkeys(DIRTY_KINDS, 0)
+        return empty
     k = max(1, int(round(share * len(table))))
     broken: dict[str, list[pd.DataFrame]] = {kind: [] for kind in DIRTY_KINDS}
     for name, field in contract.fields.items():

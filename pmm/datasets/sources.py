@@ -9,6 +9,13 @@ meets its revenue targets with fewer arrears, trains its staff more, answers rul
 requests faster and loses fewer appeals. Seizures are partly linked to declarations whose
 inspection found something (same member, office and date).
 
+The declarations are a sample (``declarations_per_member_year``), so the sources that KPIs divide
+by them, or divide them by, are drawn in proportion to the declarations actually generated for
+each member and year: frontline officers at a maturity-dependent number of declarations per
+officer, advance ruling requests at a rate per 10,000 declarations and seizures at a rate per
+1,000 physically inspected declarations (see :func:`_geometric`). The other functions of the staff
+register keep the size of a real administration.
+
 Every table satisfies its contract in the catalog: every declared field, the canonical types
 (``str`` for strings and codes, ``datetime64[ns]`` for dates, ``bool`` — or pandas' nullable
 ``boolean`` where a value can be missing, e.g. the outcome flags of open integrity cases —
@@ -59,7 +66,7 @@ _REVENUE_TYPES = ("customs_duty", "vat", "excise", "other")
 _REVENUE_SHARE = np.array([0.30, 0.50, 0.15, 0.05])
 _BUDGET_LINES = ("staff", "ict", "infrastructure", "other")
 _FUNCTIONS = ("frontline", "enforcement", "audit", "support", "management")
-_HEADCOUNT = {"small": 150, "medium": 500, "large": 1500}
+_HEADCOUNT = {"small": 150, "medium": 500, "large": 1500}  # staff outside the frontline function
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class _Context:
     seed: int
     declarations: pd.DataFrame
     cutoff: np.datetime64  # 31 December of the last year: later dates are not yet known
+    volumes: pd.DataFrame  # declarations and inspected declarations per (member, year)
 
     def rng(self, source: str) -> np.random.Generator:
         return np.random.default_rng([self.seed, zlib.crc32(source.encode())])
@@ -80,6 +88,51 @@ class _Context:
         for profile in self.profiles:
             for year in self.years:
                 yield profile, year, float(profile.maturity(year))
+
+    def volume(self, member: str, year: int, column: str = "declarations") -> int:
+        """How many declarations (or ``"inspected"`` ones) were generated for a member and year."""
+        key = (member, year)
+        return int(self.volumes.at[key, column]) if key in self.volumes.index else 0
+
+
+def _volumes(declarations: pd.DataFrame) -> pd.DataFrame:
+    """Declarations and physically inspected declarations per (member, lodgement year)."""
+    by = [declarations["member"], declarations["lodgement_ts"].dt.year]
+    return pd.DataFrame({"declarations": declarations.groupby(by).size(),
+                         "inspected": declarations["inspected"].groupby(by).sum()})
+
+
+def _geometric(maturity: float, at_weak: float, at_strong: float) -> float:
+    """A rate growing geometrically with latent maturity: ``at_weak`` at 0.2, ``at_strong`` at 0.8.
+
+    The cross-source rates are calibrated on the maturity thresholds of their KPIs in
+    ``wco-pmm``, so that maturity 0.2 … 0.8 spans the first to the last threshold.
+
+    Example:
+        >>> round(_geometric(0.5, 1.0, 4.0), 6)
+        2.0
+    """
+    return at_weak * (at_strong / at_weak) ** ((maturity - 0.2) / 0.6)
+
+
+def _per_sample(ctx: _Context, rng: np.random.Generator, column: str, per: float, at_weak: float,
+                at_strong: float) -> dict[tuple[str, int], int]:
+    """How many records of a source each member and year gets, in proportion to its sample.
+
+    ``column`` (``"declarations"`` or ``"inspected"``) of the member and year × a rate per ``per``
+    of them that grows with maturity (:func:`_geometric`) and varies by about 30 % from year to
+    year, rounded up or down at random so that counts are right on average. A weak member with
+    a small sample may get none. Should the whole source come out empty (a tiny sample), the
+    member-year with the largest expected count gets one record, so that the source has rows.
+    """
+    cells = [(profile.member, year, m) for profile, year, m in ctx.cells()]
+    rate = np.array([_geometric(m, at_weak, at_strong) for _, _, m in cells])
+    volume = np.array([ctx.volume(member, year, column) for member, year, _ in cells])
+    expected = volume * rate * rng.lognormal(0.0, 0.3, len(cells)) / per
+    counts = (expected + rng.random(len(cells))).astype(np.int64)
+    if counts.sum() == 0:
+        counts[np.argmax(expected)] = 1
+    return {(member, year): int(k) for (member, year, _), k in zip(cells, counts)}
 
 
 Columns = dict[str, np.ndarray]
@@ -126,13 +179,13 @@ def _seizures(ctx: _Context) -> Columns:
     decl = ctx.declarations
     found = decl.loc[decl["finding"], ["member", "declaration_id", "office", "lodgement_ts", "channel"]]
     found_by_cell = dict(iter(found.groupby([found["member"], found["lodgement_ts"].dt.year])))
+    counts = _per_sample(ctx, rng, "inspected", 1000, 1.0, 50.0)  # per 1,000 inspections: 1 at m = 0.2, 50 at 0.8
     parts = []
     for profile, year, m in ctx.cells():
+        k = counts[profile.member, year]
         cell = found_by_cell.get((profile.member, year))
-        linked = cell.sample(n=int(rng.binomial(len(cell), 0.25)), random_state=rng) if cell is not None else None
-        n_linked = 0 if linked is None else len(linked)
-        n_other = int(rng.poisson(30 * profile.size_weight * (0.5 + m)))
-        k = n_linked + n_other
+        n_linked = min(int(rng.binomial(k, 0.6)), 0 if cell is None else len(cell))  # the rest: passengers, post
+        linked = cell.sample(n=n_linked, random_state=rng) if n_linked else None
         date = _dates_in(rng, year, k)
         office = _member_offices(profile)[rng.integers(0, len(offices(profile)), k)]
         declaration_id = np.full(k, None, dtype=object)
@@ -257,9 +310,28 @@ def _budget(ctx: _Context) -> Columns:
     return _stack(parts)
 
 
+def _staffing(ctx: _Context) -> dict[tuple[str, int], np.ndarray]:
+    """The year-end headcount each member aims at, per function (in the order of ``_FUNCTIONS``).
+
+    Frontline officers follow the declarations generated for the member and year: 500
+    declarations per officer at maturity 0.2, 4,000 at 0.8 (at least one officer). The other
+    functions have the size of a real administration (150 / 500 / 1500 people by size class).
+    """
+    rng = ctx.rng("staffing")
+    plan = {}
+    for profile, year, m in ctx.cells():
+        per_officer = _geometric(m, 500.0, 4000.0) * rng.lognormal(0.0, 0.25)
+        frontline = max(int(ctx.volume(profile.member, year) / per_officer + rng.random()), 1)  # rounded at random
+        shares = np.array([0.15, 0.06 + 0.1 * m, 0.22, 0.08])
+        others = np.round(_HEADCOUNT[profile.size_class] * rng.lognormal(0.0, 0.05) * shares / shares.sum())
+        plan[profile.member, year] = np.concatenate([[frontline], others]).astype(np.int64)
+    return plan
+
+
 def _staff(ctx: _Context) -> Columns:
     """A staff register per year-end with about 6 % turnover (stable identifiers across years)."""
     rng = ctx.rng("staff")
+    plan = _staffing(ctx)
     parts = []
     for profile in ctx.profiles:
         female_share = rng.uniform(0.2, 0.5)
@@ -269,11 +341,10 @@ def _staff(ctx: _Context) -> Columns:
         female = np.zeros(0, dtype=bool)
         for year in ctx.years:
             m = float(profile.maturity(year))
-            target = int(_HEADCOUNT[profile.size_class] * rng.lognormal(0.0, 0.05))
             employed = employed[rng.random(len(employed)) >= 0.06]
-            new = max(target - len(employed), 0)
-            function_p = np.array([0.45, 0.15, 0.06 + 0.1 * m, 0.22, 0.08])
-            hired_as = rng.choice(len(_FUNCTIONS), size=new, p=function_p / function_p.sum())
+            in_post = np.bincount(function[employed], minlength=len(_FUNCTIONS))
+            hired_as = np.repeat(np.arange(len(_FUNCTIONS)), np.maximum(plan[profile.member, year] - in_post, 0))
+            new = len(hired_as)
             function = np.concatenate([function, hired_as])
             female = np.concatenate([female, rng.random(new) < female_share])
             employed = np.concatenate([employed, np.arange(hired, hired + new)])
@@ -293,9 +364,10 @@ def _staff(ctx: _Context) -> Columns:
 
 def _rulings(ctx: _Context) -> Columns:
     rng = ctx.rng("rulings")
+    counts = _per_sample(ctx, rng, "declarations", 10_000, 0.5, 10.0)  # per 10,000: 0.5 at m = 0.2, 10 at 0.8
     parts = []
     for profile, year, m in ctx.cells():
-        k = int(rng.poisson(30 * profile.size_weight * m ** 1.5 + 2))
+        k = counts[profile.member, year]
         requested = _dates_in(rng, year, k)
         issued = _later(rng, requested, 15 + 150 * (1 - m) ** 1.5, 0.5, ctx.cutoff)
         parts.append({
@@ -463,7 +535,7 @@ def synthetic_sources(members: int | Iterable[str] = 22, years: int | Iterable[i
     n = volume * len(profiles) * len(year_list)
     declarations = synthetic_declarations(n, members=[p.member for p in profiles], years=year_list, seed=seed)
     ctx = _Context(profiles=profiles, years=year_list, seed=seed, declarations=declarations,
-                   cutoff=np.datetime64(f"{year_list[-1]}-12-31"))
+                   cutoff=np.datetime64(f"{year_list[-1]}-12-31"), volumes=_volumes(declarations))
     tables = {"declarations": conform(declarations, contracts["declarations"])}
     tables.update({name: conform(generate(ctx), contracts[name]) for name, generate in _GENERATORS.items()})
     if dirty:

@@ -49,8 +49,13 @@ def test_keys_are_unique_and_time_fields_inside_the_years(sources, catalog):
             assert not table.duplicated(list(contract.key)).any(), source_name
         if contract.time:
             assert table[contract.time].dt.year.isin(YEARS).all(), source_name
-        members = table[contract.member]
-        assert set(members) == set(datasets.synthetic_members(8, seed=3)["member"]), source_name
+        members, everyone = set(table[contract.member]), set(datasets.synthetic_members(8, seed=3)["member"])
+        if source_name in ("rulings", "seizures"):
+            # drawn per declaration of the sample: at 1,500 declarations a year, a weak member
+            # expects well under one ruling request a year (0.5 per 10,000 declarations)
+            assert members <= everyone and len(members) >= 2, source_name
+        else:
+            assert members == everyone, source_name
 
 
 def test_same_seed_same_tables_other_seed_other_tables():
