@@ -170,7 +170,7 @@ def _statuses(values: pd.DataFrame, value_missing: np.ndarray, index: pd.Index, 
     given = values["status"]
     given_missing = given.isna().to_numpy()
     text = given.astype(object).where(~given_missing, "").astype(str).to_numpy()
-    allowed = STATUSES[:4]
+    allowed = STATUSES  # 'missing' too: a scorecard's own tables (card.levels) go back in unchanged
     status = np.full(len(values), OK, dtype=np.int8)
     for code, name in enumerate(allowed):
         status[text == name] = code
@@ -179,6 +179,10 @@ def _statuses(values: pd.DataFrame, value_missing: np.ndarray, index: pd.Index, 
         problems.append(Problem(f"unknown status {name!r} in {_rows_text(index[text == name])}",
                                 where="values column 'status'", hint=did_you_mean(name, allowed), code="status"))
     status[given_missing & value_missing] = NOT_REPORTED
+    missing_with_value = (text == "missing") & ~value_missing
+    if missing_with_value.any():
+        problems.append(Problem(f"status 'missing' with a value in {_rows_text(index[missing_with_value])}",
+                                where="values column 'status'", hint="give status 'ok', or no value", code="status"))
     ok_without_value = (text == "ok") & value_missing
     if ok_without_value.any():
         problems.append(Problem(f"status 'ok' without a value in {_rows_text(index[ok_without_value])}",

@@ -91,3 +91,18 @@ def test_values_from_wide_errors() -> None:
         pmm.values_from_wide(pd.DataFrame({"ucode": ["A"], "a": [1]}), member="uCode")
     with pytest.raises(ScoringError, match=r"\['zz'\]"):
         pmm.values_from_wide(pd.DataFrame({"member": ["A"], "a": [1]}), kpis=["zz"])
+
+
+def test_status_missing_round_trips_and_refuses_a_value(cat) -> None:
+    """card.levels marks cells without input as 'missing'; scoring that table again gives the same card."""
+    values = pd.DataFrame({"member": ["AUT", "BEL", "AUT", "BEL"], "period": [2022] * 4,
+                           "kpi": ["release_h", "release_h", "e_decl", "e_decl"], "value": [12.0, 20.0, 60.0, 80.0]})
+    card = pmm.score(values, cat)
+    levels = card.levels[["member", "period", "kpi", "value", "status"]]
+    assert set(levels.loc[levels["kpi"] == "risk_mgmt", "status"]) == {"missing"}  # nobody answered it
+    again = pmm.score(levels, cat)
+    pd.testing.assert_frame_equal(again.scores, card.scores)
+    pd.testing.assert_frame_equal(again.levels, card.levels)
+    bad = levels.assign(value=levels["value"].fillna(1.0))
+    with pytest.raises(ScoringError, match="status 'missing' with a value"):
+        pmm.score(bad, cat)
