@@ -127,7 +127,6 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
             raise MappingError(Problem(f"grouping column {name!r} is not in the table", where=where, node=profile.name,
                                        hint=did_you_mean(name, schema), code="missing_column"))
 
-    # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
     frame = _type_empty_columns(frame, [n for n in wanted if schema.get(n) == nw.Unknown and n not in derived],
                                 source, schema)
     if backend != "pyspark":  # Spark timestamps are all instants in the session's zone
@@ -136,6 +135,7 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
         frame, converted = _pandas_booleans(frame, [n for n in wanted if source.fields[n].type == "boolean"
                                                     and n not in profile.codes and schema.get(n) == nw.Object])
         schema.update({n: nw.Boolean() for n in converted})
+    # 1. flags on the raw values, 2. cleaned text (bad layouts become missing), 3. parsed values
     flags: dict[str, nw.Expr] = {}
     cleaned: list[nw.Expr] = []
     parsed: list[nw.Expr] = []
