@@ -399,4 +399,7 @@ def _assemble(parts: list[pd.DataFrame], by: list[str], period: str, catalog: Ca
     values = values.sort_values(["member", PERIOD_KEY, *by, "__order"], kind="stable")
     values["period"] = labels(values[PERIOD_KEY].to_numpy(), period)  # type: ignore[arg-type]
     values["member"] = values["member"].astype(str)
+    for key in by:  # engines return text keys as objects or as pandas' str: give one dtype
+        if values[key].dtype == object and values[key].dropna().map(type).eq(str).all():
+            values[key] = values[key].astype("str")
     return values[columns].reset_index(drop=True)

@@ -127,8 +127,6 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
             raise MappingError(Problem(f"grouping column {name!r} is not in the table", where=where, node=profile.name,
                                        hint=did_you_mean(name, schema), code="missing_column"))
 
-    frame = _type_empty_columns(frame, [n for n in wanted if schema.get(n) == nw.Unknown and n not in derived],
-                                source, schema)
     if backend != "pyspark":  # Spark timestamps are all instants in the session's zone
         _check_time_zones(wanted, source, schema, profile, source_name)
     if backend == "pandas":
@@ -142,7 +140,14 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
     for name in wanted:
         if name in derived:
             continue
-        step = _parse_step(name, source.fields[name], schema[name], profile)
+        try:
+            step = _parse_step(name, source.fields[name], schema[name], profile)
+        except MappingError:  # a wrong type, unless the column holds nothing at all
+            if not _is_empty(frame, name):
+                raise
+            schema[name] = _CANONICAL_DTYPES.get(source.fields[name].type, nw.String)()
+            frame = frame.with_columns(nw.col(name).cast(schema[name]))
+            step = _parse_step(name, source.fields[name], schema[name], profile)
         if step is None:
             continue
         flag, clean, parse = step
@@ -174,20 +179,11 @@ _CANONICAL_DTYPES = {"date": nw.Datetime, "datetime": nw.Datetime, "integer": nw
                      "boolean": nw.Boolean}
 
 
-def _type_empty_columns(frame: nw.DataFrame | nw.LazyFrame, names: list[str], source: Source,
-                        schema: dict[str, nw.dtypes.DType]) -> nw.DataFrame | nw.LazyFrame:
-    """Columns without a type (polars ``Null``, DuckDB ``NULL``: nothing but missing values) get their field's type.
-
-    A column of another unknown type is left as it is (its field then reports the type). Updates ``schema``.
-    """
-    if not names:
-        return frame
-    counts = frame.select(*[(nw.col(n).null_count() == nw.len()).alias(n) for n in names])
-    empty = [n for n, is_empty in zip(names, (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).rows()[0])
-             if is_empty]
-    types = {n: _CANONICAL_DTYPES.get(source.fields[n].type, nw.String)() for n in empty}
-    schema.update(types)
-    return frame.with_columns(*[nw.col(n).cast(t) for n, t in types.items()]) if types else frame
+def _is_empty(frame: nw.DataFrame | nw.LazyFrame, name: str) -> bool:
+    """Whether a column holds nothing but missing values (then its type says nothing: polars ``Null``,
+    DuckDB ``NULL`` or whatever type the table's producer guessed)."""
+    counts = frame.select((nw.col(name).null_count() == nw.len()).alias("empty"))
+    return bool((counts.collect() if isinstance(counts, nw.LazyFrame) else counts).item(0, 0))
 
 
 def _pandas_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> tuple[nw.DataFrame | nw.LazyFrame, set[str]]:
@@ -219,7 +215,7 @@ def _check_time_zones(wanted: list[str], source: Source, schema: dict[str, nw.dt
             zones[name] = dtype.time_zone
         elif dtype == nw.String:
             zones[name] = profile.dates[name].timezone if name in profile.dates else None
-        else:
+        elif dtype == nw.Date:
             zones[name] = None
     if len({zone is None for zone in zones.values()}) > 1:
         listed = ", ".join(f"{n} ({z or 'no time zone'})" for n, z in zones.items())

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["on_duckdb"]
+
+# one in-memory DuckDB connection per thread: a connection is not shared across threads, and
+# relations of older DuckDB releases do not keep their connection open
+_CONNECTIONS = threading.local()
 
 
 def on_duckdb(tables: Sequence[tuple[pd.DataFrame, SourceProfile | None]]) -> list[nw.LazyFrame] | None:
@@ -50,8 +55,9 @@ def on_duckdb(tables: Sequence[tuple[pd.DataFrame, SourceProfile | None]]) -> li
         return None
     if not all(_objects_are_text(df, a) for (df, _), a in zip(tables, arrow)):
         return None
-    connection = duckdb.connect()
-    return [nw.from_native(connection.from_arrow(a)) for a in arrow]
+    if getattr(_CONNECTIONS, "duckdb", None) is None:
+        _CONNECTIONS.duckdb = duckdb.connect()
+    return [nw.from_native(_CONNECTIONS.duckdb.from_arrow(a)) for a in arrow]
 
 
 def _plain_columns(df: pd.DataFrame, profile: SourceProfile | None) -> bool:
