@@ -34,7 +34,7 @@ from pmm.mapping.prepare import REASON, TABLE, available_fields, canonicalize
 from pmm.mapping.profile import SourceProfile, load_profile
 from pmm.mapping.progress import ProgressCallback, make_reporter
 from pmm.mapping.reported import merge_reported
-from pmm.mapping.routing import on_duckdb
+from pmm.mapping.routing import duckdb_connection, on_duckdb
 from pmm.mapping.result import MappingResult
 from pmm.mapping.values import PERIOD_KEY, USED, kpi_values
 
@@ -256,10 +256,8 @@ def _to_engine(native: Any, engine: str, label: str) -> nw.DataFrame | nw.LazyFr
     if engine in ("auto", backend):
         pass
     elif engine == "duckdb" and backend in ("pandas", "polars"):
-        import duckdb
-
         arrow = frame.to_arrow() if isinstance(frame, nw.DataFrame) else frame.collect().to_arrow()
-        frame = nw.from_native(duckdb.from_arrow(arrow))
+        frame = nw.from_native(duckdb_connection().from_arrow(arrow))
     elif engine == "polars" and backend == "pandas":
         import polars as pl
 

@@ -27,9 +27,10 @@ import pandas as pd
 from pmm.mapping.profile import SourceProfile
 
 if TYPE_CHECKING:
+    import duckdb
     import pyarrow as pa
 
-__all__ = ["on_duckdb"]
+__all__ = ["on_duckdb", "duckdb_connection"]
 
 # one in-memory DuckDB connection per thread: a connection is not shared across threads, and
 # relations of older DuckDB releases do not keep their connection open
@@ -43,9 +44,10 @@ def on_duckdb(tables: Sequence[tuple[pd.DataFrame, SourceProfile | None]]) -> li
         tables: each table with its profile (``None``: already canonical).
     """
     try:
-        import duckdb
         import pyarrow as pa
-    except ImportError:
+
+        connection = duckdb_connection()
+    except ImportError:  # without duckdb (or pyarrow) pandas input stays on pandas
         return None
     if not all(_plain_columns(df, profile) for df, profile in tables):
         return None
@@ -55,9 +57,16 @@ def on_duckdb(tables: Sequence[tuple[pd.DataFrame, SourceProfile | None]]) -> li
         return None
     if not all(_objects_are_text(df, a) for (df, _), a in zip(tables, arrow)):
         return None
+    return [nw.from_native(connection.from_arrow(a)) for a in arrow]
+
+
+def duckdb_connection() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection, where pmm puts pandas and polars input."""
+    import duckdb
+
     if getattr(_CONNECTIONS, "duckdb", None) is None:
         _CONNECTIONS.duckdb = duckdb.connect()
-    return [nw.from_native(_CONNECTIONS.duckdb.from_arrow(a)) for a in arrow]
+    return _CONNECTIONS.duckdb
 
 
 def _plain_columns(df: pd.DataFrame, profile: SourceProfile | None) -> bool:
