@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from pmm.catalog import Catalog
     from pmm.scorecard import Scorecard
 
-__all__ = ["score"]
+__all__ = ["score", "run_plan"]
 
 
 def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
@@ -73,8 +73,7 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
     member_table = _members(members, data.members)
     insufficient = data.status == INSUFFICIENT
     lowest = catalog.framework.insufficient_data == "lowest"
-    result = plan.run(data.numeric[None], not_applicable=data.status == NOT_APPLICABLE,
-                      insufficient=insufficient if lowest else None, members=data.members, periods=data.periods)
+    result = run_plan(plan, data)
     levels = kpi_levels(plan.level_input(data.numeric), catalog)
     if lowest:
         levels = np.where(insufficient, 1.0, levels)
@@ -94,6 +93,34 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
         levels=_levels_frame(plan, data, result, levels),
         weights=_weights_frame(plan, data, result),
         provenance=provenance, periods=list(data.periods))
+
+
+def run_plan(plan: ScoringPlan, data: KpiData, *, numeric: np.ndarray | None = None,
+             excluded: np.ndarray | None = None) -> PlanResult:
+    """Run ``plan`` on prepared values exactly as :func:`score` does (one replication).
+
+    Args:
+        plan: the compiled method.
+        data: the prepared values.
+        numeric: KPI values to score instead of ``data.numeric`` (same shape), e.g. after a pipeline step.
+        excluded: ``(kpi,)`` mask of KPIs left out of the framework (scored as not applicable).
+
+    Example:
+        >>> import pandas as pd, pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> data = prepare_values(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 70]}), cat)
+        >>> run_plan(_plan(cat, ScoringMethod().model_dump_json()), data).scores.shape[:3]
+        (1, 1, 2)
+    """
+    not_applicable = data.status == NOT_APPLICABLE
+    if excluded is not None:
+        not_applicable = not_applicable | excluded
+    lowest = plan.catalog.framework.insufficient_data == "lowest"
+    x = data.numeric if numeric is None else numeric
+    if excluded is not None:
+        x = np.where(excluded, np.nan, x)
+    return plan.run(x[None], not_applicable=not_applicable, insufficient=data.status == INSUFFICIENT if lowest else None,
+                    members=data.members, periods=data.periods)
 
 
 @lru_cache(maxsize=16)
