@@ -69,6 +69,12 @@ class Scorecard:
         return (f"Scorecard({self.catalog.root!r}, {n_members} members, {len(self._periods)} period(s), "
                 f"{self._scores['node'].nunique()} nodes)")
 
+    def _repr_html_(self) -> str:
+        """Framework, method and the latest ranking as HTML, for Jupyter (see :mod:`pmm.report.display`)."""
+        from pmm.report.display import scorecard_html
+
+        return scorecard_html(self)
+
     # -- tables (copies, so the scorecard stays unchanged) ----------------------------------------
     @property
     def scores(self) -> pd.DataFrame:
