@@ -38,6 +38,7 @@ from pmm.scoring.aggregate import QUASI_MEANS, copeland, minimum, quasi_finish, 
 from pmm.scoring.engine import _plan, run_plan
 from pmm.scoring.method import ScoringMethod
 from pmm.scoring.notices import ScoringWarning
+from pmm.scoring.pipeline import StageResult, build_context, run_stages
 from pmm.scoring.plan import PlanResult, ScoringPlan
 from pmm.scoring.ranks import min_rank
 from pmm.scoring.values import KpiData
@@ -45,12 +46,16 @@ from pmm.scoring.vary import EXCLUDE, Design, Discrete, variant_method, vary_err
 from pmm.scoring.weights import within_parent
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pmm.catalog import Catalog
 
-__all__ = ["EnsembleResult", "run_ensemble", "CHUNK"]
+__all__ = ["EnsembleResult", "run_ensemble", "CHUNK", "STAGE_SECTIONS"]
 
 #: Replications per vectorised call (the core is fastest at about 50–100).
 CHUNK = 64
+#: Method sections of the pipeline stages before normalisation; variants equal in these share their stages.
+STAGE_SECTIONS: tuple[str, ...] = ("denominate", "impute", "screen", "treat")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ def _excluded(catalog: Catalog, kpi_ids: Sequence[str], nodes: Sequence[str]) ->
 
 
 def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, nodes: Sequence[str], *,
-                 stage_input: Callable[[ScoringMethod], np.ndarray] | None = None,
+                 members: pd.DataFrame | None = None,
                  progress: Callable[[int, int], None] | None = None) -> EnsembleResult:
     """Score every run of ``design`` and rank the ``nodes`` asked for.
 
@@ -97,21 +102,30 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
         base: the base (nominal) method.
         design: the sampled runs (:func:`~pmm.scoring.vary.sample_design`).
         nodes: node ids whose scores and ranks are kept.
-        stage_input: the KPI values a method normalises (after its pipeline steps); default the raw values.
+        members: the validated members table (denominators, imputation groups), as for :func:`pmm.score`.
         progress: called with (runs done, runs in all) after each chunk.
 
     Raises:
-        ScoringError: as :func:`pmm.score` for any variant, or weight noise on a variant with PCA weights.
+        ScoringError: weight noise on a variant with PCA weights.
     """
-    plan_nodes = _plan(catalog, base.model_dump_json()).nodes
+    stage_cache: dict[str, StageResult] = {}
+
+    def stages_of(method: ScoringMethod) -> StageResult:
+        """The pipeline stages of a variant, computed once per distinct set of stage sections."""
+        key = method.model_dump_json(include=set(STAGE_SECTIONS))
+        if key not in stage_cache:
+            stage_cache[key] = run_stages(data.numeric[None], build_context(catalog, method, data, members))
+        return stage_cache[key]
+
+    base_plan = _plan(catalog, base.model_dump_json())
+    plan_nodes = base_plan.nodes
     index = {n: i for i, n in enumerate(plan_nodes)}
     keep = np.array([index[n] for n in nodes], dtype=np.intp)
     n_runs = design.choice.shape[0]
     n_per, n_mem = data.numeric.shape[:2]
     scores = np.full((n_runs, n_per, n_mem, len(keep)), np.nan)
     ranks = np.full(scores.shape, np.nan)
-    nominal = run_plan(_plan(catalog, base.model_dump_json()), data,
-                       numeric=None if stage_input is None else stage_input(base))
+    nominal = run_plan(base_plan, data, stages_of(base))[1]
     discrete = [j for j, spec in enumerate(design.inputs) if isinstance(spec, Discrete)]
     noise_col = next((j for j, spec in enumerate(design.inputs) if not isinstance(spec, Discrete)), None)
     keys, group_of = np.unique(design.choice[:, discrete], axis=0, return_inverse=True)
@@ -128,8 +142,7 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
                         if design.inputs[j].path == EXCLUDE), ())
         excluded = _excluded(catalog, plan.nodes[:plan.n_kpis], exclude) if exclude else None
         try:
-            result = run_plan(plan, data, numeric=None if stage_input is None else stage_input(method),
-                              excluded=excluded)
+            result = run_plan(plan, data, stages_of(method), excluded=excluded)[1]
         except ScoringError as exc:  # like a failed COINr regen: the runs get no result, and are listed
             failures.extend((int(r), str(exc.problems[0])) for r in runs)
             done += len(runs)

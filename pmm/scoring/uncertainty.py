@@ -219,12 +219,12 @@ def run_analysis(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod |
         raise ScoringError(Problem(f"a sensitivity analysis needs at least 2 varied inputs, found {len(inputs)}",
                                    where="vary", hint="use pmm.uncertainty for one input", code="vary"))
     data: KpiData = prepare_values(values, catalog)
-    _members(members, data.members)
+    member_table = _members(members, data.members)
     chosen = _nodes(catalog, nodes)
     rng = np.random.default_rng(seed)
     levels = build_plan(catalog, base).level
     design = sample_design(inputs, levels, int(n), kind=kind, rng=rng)
-    ensemble = run_ensemble(data, catalog, base, design, chosen, progress=progress)
+    ensemble = run_ensemble(data, catalog, base, design, chosen, members=member_table, progress=progress)
     return Uncertainty(base, dict(vary), design, data.members, data.periods, ensemble), rng
 
 

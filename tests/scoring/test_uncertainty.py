@@ -15,24 +15,34 @@ import pmm
 from pmm.errors import ScoringError
 from pmm.scoring.sensitivity import bootstrap_indices, saltelli_design, saltelli_indices
 
-BASE = {"normalise": {"method": "minmax", "range": [1, 100]}, "aggregate": {"method": "arithmetic"}}
-VARY = {"normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "mean": 10, "sd": 2}],
+BASE = {"treat": {"winmax": 5}, "normalise": {"method": "minmax", "range": [1, 100]},
+        "aggregate": {"method": "arithmetic"}}
+VARY = {"treat.winmax": [1, 2, 3, 4, 5],
+        "normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "mean": 10, "sd": 2}],
         "weights": {"noise": 0.25, "levels": [1, 2]},
         "aggregate.method": ["arithmetic", "geometric"]}
 
 
 @pytest.fixture(scope="module")
 def panel() -> tuple[pmm.Catalog, pd.DataFrame]:
-    """A small panel: 9 KPIs → 3 pillars → index, 12 members, 2 periods, some values missing."""
+    """A small panel: 9 KPIs → 3 pillars → index, 20 members, 2 periods, some values missing.
+
+    k1 and k5 hold COINr's textbook outliers (1 … 17, 100, 200, 300 shuffled): one winsorised point is not
+    enough, so treat.winmax = 1 takes the log branch and larger winmax values winsorise.
+    """
     rng = np.random.default_rng(5)
     rows = [("I", None, 3, None, 1, "Aggregate")]
     rows += [(f"P{p}", "I", 2, None, 1 + p % 2, "Aggregate") for p in range(3)]
     rows += [(f"k{k}", f"P{k // 3}", 1, -1 if k % 4 == 0 else 1, 1 + k % 3, "Indicator") for k in range(9)]
     meta = pd.DataFrame(rows, columns=["iCode", "Parent", "Level", "Direction", "Weight", "Type"])
-    grid = pd.MultiIndex.from_product([[2022, 2023], [f"M{i:02d}" for i in range(12)], [f"k{k}" for k in range(9)]],
+    grid = pd.MultiIndex.from_product([[2022, 2023], [f"M{i:02d}" for i in range(20)], [f"k{k}" for k in range(9)]],
                                       names=["period", "member", "kpi"]).to_frame(index=False)
     value = rng.lognormal(2, 0.5, len(grid))
     value[rng.random(len(grid)) < 0.08] = np.nan
+    for kpi in ("k1", "k5"):
+        for period in (2022, 2023):
+            rows_at = ((grid["kpi"] == kpi) & (grid["period"] == period)).to_numpy()
+            value[rows_at] = rng.permutation([*range(1, 18), 100.0, 200.0, 300.0])
     return pmm.Catalog.from_table(meta), grid.assign(value=value)
 
 
@@ -78,9 +88,11 @@ def test_equals_a_loop_of_pmm_score_over_the_same_parameters(panel):
         ua = pmm.uncertainty(values, catalog, method=BASE, vary=vary, n=24, seed=7, nodes=["I", "P0", "P2"])
     assert ua.failures.empty
     assert ua.runs["exclude"].map(len).nunique() > 1 and ua.runs["aggregate.method"].nunique() == 2
+    assert ua.runs["treat.winmax"].nunique() >= 4
     weights = ua.weights.set_index(["run", "node"])["weight"]
     for _, run in ua.runs.iterrows():
-        method = {"normalise": run["normalise"], "aggregate": {"method": run["aggregate.method"]}}
+        method = {"treat": {"winmax": run["treat.winmax"]}, "normalise": run["normalise"],
+                  "aggregate": {"method": run["aggregate.method"]}}
         excluded = {k for node in run["exclude"] for k in catalog.walk(node)}
         out = values["kpi"].isin(excluded)
         status = np.where(out, "not_applicable", np.where(values["value"].isna(), "missing", "ok"))
@@ -123,7 +135,6 @@ def test_same_seed_same_results_other_seed_differs(panel):
 
 @pytest.mark.parametrize(("path", "spec", "expected"), [
     ("normalize", [{"method": "zscore"}], "'normalise'"),
-    ("treat.winmax", [1, 2], "treat"),
     ("aggregate.methd", ["geometric"], "did you mean 'method'"),
     ("maturity.method", ["mean"], "cannot change"),
     ("aggregate.method", ["mean"], "alternative 1"),
@@ -143,6 +154,10 @@ def test_bad_vary_paths_are_errors_naming_the_path(panel, path, spec, expected):
 
 def test_a_step_the_base_method_does_not_run_is_an_error(panel):
     catalog, values = panel
+    for path, spec in [("treat.winmax", [1, 2]), ("impute", [{"method": "mean"}]), ("impute.method", ["mean"])]:
+        with pytest.raises(ScoringError) as err:
+            pmm.uncertainty(values, catalog, method={"normalise": {"method": "zscore"}}, vary={path: spec}, n=5)
+        assert f"vary {path!r}" in str(err.value) and "does not run" in str(err.value)
     with pytest.raises(ScoringError, match="pca|PCA"):
         pmm.uncertainty(values, catalog, method={"weights": {"method": "pca"}},
                         vary={"weights": {"noise": 0.1}}, n=5, seed=1)
@@ -233,7 +248,7 @@ def test_sensitivity_contract_and_an_input_without_effect(panel):
     one = pmm.sensitivity(values, catalog, method=BASE, vary=vary, n=20, seed=1, bootstrap=None, target="rank",
                           member="M03")
     assert one.indices["first_order_q5"].isna().all()
-    assert one.target["y"].between(1, 12).all()
+    assert one.target["y"].between(1, 20).all()
 
 
 def test_sensitivity_target_is_the_mean_absolute_rank_change(panel):
