@@ -17,6 +17,7 @@ from pmm.mapping import MappingResult, SourceProfile, load_profile, map
 # scoring
 from pmm.scorecard import Scorecard
 from pmm.scoring import ScoringMethod, score, values_from_wide
+from pmm.analysis import Audit, audit
 # outputs: forms, report, workbook, plots
 from pmm.report import plots as plot
 from pmm.report.demo import demo_scorecard, run_demo
@@ -46,6 +47,8 @@ __all__ = [
     "ScoringMethod",
     "Scorecard",
     "values_from_wide",
+    "audit",
+    "Audit",
     # outputs: forms, report, workbook, plots
     "demo_scorecard",
     "plot",

@@ -21,11 +21,9 @@ import numpy as np
 import pandas as pd
 
 from pmm.errors import AuditError, Problem, did_you_mean
+from pmm.scoring.method import STAGES
 
-__all__ = ["resolve_period", "kpi_table", "level_table", "nodes_at_level", "ancestor_at_level"]
-
-#: Stages every scorecard has; the pipeline stages come from ``card.stage`` when the card provides it.
-BASE_STAGES = ("raw", "normalised")
+__all__ = ["resolve_period", "check_stage", "kpi_table", "level_table", "nodes_at_level", "ancestor_at_level"]
 
 
 def resolve_period(card: Any, period: Any) -> Any:
@@ -34,7 +32,7 @@ def resolve_period(card: Any, period: Any) -> Any:
     Example:
         >>> import pmm
         >>> resolve_period(pmm.demo_scorecard(members=3), None)
-        2024
+        '2024'
     """
     periods = list(card.periods)
     if period is None:
@@ -49,26 +47,34 @@ def _in_period(frame: pd.DataFrame, period: Any) -> pd.Series:
     return frame["period"].isna() if period is None else frame["period"] == period
 
 
-def _long_stage(card: Any, stage: str) -> pd.DataFrame:
-    """``member, period, kpi, value`` (float) of one stage."""
-    if stage in BASE_STAGES:
-        levels = card.levels
-        if stage == "normalised":
-            value = levels["score"].astype(float)
-        else:
-            categorical = levels["kpi"].map({k: card.catalog.kpi(k).categorical for k in card.catalog.kpi_ids})
-            numeric = pd.to_numeric(levels["value"].where(~categorical.astype(bool)), errors="coerce")
-            value = numeric.where(~categorical.astype(bool), levels["level"].astype(float))
-        return levels[["member", "period", "kpi"]].assign(value=value.astype(float))
-    if not hasattr(card, "stage"):
-        raise AuditError(Problem(f"unknown stage {stage!r}", where="stage", hint=f"use one of {list(BASE_STAGES)}",
-                                 code="unknown_stage"))
-    frame = card.stage(stage)
-    return frame[["member", "period", "kpi"]].assign(value=pd.to_numeric(frame["value"], errors="coerce"))
+def check_stage(stage: str) -> str:
+    """The stage name, or ``AuditError`` naming the stages.
+
+    Example:
+        >>> check_stage("treated")
+        'treated'
+    """
+    if stage not in STAGES:
+        raise AuditError(Problem(f"unknown stage {stage!r}; expected one of {list(STAGES)}", where="stage",
+                                 hint=did_you_mean(str(stage), STAGES), code="unknown_stage"))
+    return stage
+
+
+def _stage_rows(card: Any, stage: str, period: Any) -> pd.DataFrame:
+    """One stage's long table in one period, without the members screening dropped (as COINr's later data sets)."""
+    frame = card.stage(check_stage(stage))
+    frame = frame[_in_period(frame, period)]
+    screening = card.screening
+    if screening is not None and STAGES.index(stage) >= STAGES.index("screened"):
+        dropped = screening.loc[_in_period(screening, period) & ~screening["included"].astype(bool), "member"]
+        frame = frame[~frame["member"].isin(set(dropped))]
+    return frame
 
 
 def kpi_table(card: Any, stage: str, period: Any) -> pd.DataFrame:
     """Member × KPI values of one stage and period (NaN = no value), KPIs in catalog order.
+
+    ``aggregated`` gives the KPI scores (as ``normalised``).
 
     Example:
         >>> import pmm
@@ -76,11 +82,16 @@ def kpi_table(card: Any, stage: str, period: Any) -> pd.DataFrame:
         >>> kpi_table(card, "normalised", None).shape[0]
         3
     """
-    period = resolve_period(card, period)
-    long = _long_stage(card, stage)
-    long = long[_in_period(long, period)]
+    if stage == "aggregated":
+        stage = "normalised"
+    long = _stage_rows(card, stage, resolve_period(card, period))
     order = [k for k in card.catalog.walk() if card.catalog.kind(k) == "kpi"]
-    table = long.pivot_table(index="member", columns="kpi", values="value", aggfunc="first", dropna=False, sort=False)
+    return _wide(long, "kpi", order)
+
+
+def _wide(long: pd.DataFrame, column: str, order: list[str]) -> pd.DataFrame:
+    table = long.pivot_table(index="member", columns=column, values="value", aggfunc="first", dropna=False,
+                             sort=False)
     members = list(dict.fromkeys(long["member"]))
     return table.reindex(index=members, columns=order).astype(float).rename_axis(index="member", columns=None)
 
@@ -90,12 +101,13 @@ def nodes_at_level(card: Any, level: int) -> list[str]:
 
     Example:
         >>> import pmm
-        >>> nodes_at_level(pmm.demo_scorecard(members=3), 3)
+        >>> card = pmm.demo_scorecard(members=3)
+        >>> nodes_at_level(card, card.catalog.max_level)
         ['wco-pmm']
     """
     catalog = card.catalog
     top = catalog.max_level
-    if not isinstance(level, (int, np.integer)) or not 1 <= level <= top:
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not 1 <= level <= top:
         raise AuditError(Problem(f"level must be a whole number from 1 (KPIs) to {top} (the index), found {level!r}",
                                  where="levels", code="level"))
     return [n for n in catalog.walk() if catalog.level(n) == level]
@@ -109,8 +121,9 @@ def level_table(card: Any, level: int, stage: str, period: Any) -> pd.DataFrame:
 
     Example:
         >>> import pmm
-        >>> list(level_table(pmm.demo_scorecard(members=3), 3, "normalised", None).columns)
-        ['wco-pmm']
+        >>> card = pmm.demo_scorecard(members=3)
+        >>> list(level_table(card, 3, "normalised", None).columns)[:2]
+        ['tf', 'rc']
     """
     nodes = nodes_at_level(card, level)
     if level == 1:
@@ -119,13 +132,8 @@ def level_table(card: Any, level: int, stage: str, period: Any) -> pd.DataFrame:
         raise AuditError(Problem(f"level {level} holds aggregated scores, which exist only after normalisation; "
                                  f"stage {stage!r} has KPI values only", where="stage",
                                  hint="use stage='normalised' with levels above 1", code="stage_level"))
-    period = resolve_period(card, period)
-    scores = card.scores
-    scores = scores[_in_period(scores, period) & scores["node"].isin(nodes)]
-    table = scores.pivot_table(index="member", columns="node", values="score", aggfunc="first", dropna=False,
-                               sort=False)
-    return table.reindex(index=list(dict.fromkeys(scores["member"])), columns=nodes).astype(float).rename_axis(
-        index="member", columns=None)
+    rows = _stage_rows(card, "aggregated", resolve_period(card, period))
+    return _wide(rows[rows["node"].isin(nodes)], "node", nodes)
 
 
 def ancestor_at_level(catalog: Any, node: str, level: int) -> str | None:
