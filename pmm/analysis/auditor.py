@@ -118,6 +118,7 @@ class Audit:
         card = self._card
         low, high = (levels, levels) if np.ndim(levels) == 0 else tuple(levels)
         low, high = min(low, high), max(low, high)
+        nodes_at_level(card, low), nodes_at_level(card, high)  # both valid levels
         if with_parent == "family":
             pairs = [(low, up) for up in range(low + 1, card.catalog.max_level + 1)]
         elif with_parent is True:
@@ -135,8 +136,8 @@ class Audit:
                           group: str | None, period: Any) -> pd.DataFrame:
         card = self._card
         if b > card.catalog.max_level:
-            raise AuditError(Problem(f"level {a} has no level above it to correlate with", where="levels",
-                                     code="level"))
+            raise AuditError(Problem(f"level {a} is the index; it has no parent to correlate with", where="levels",
+                                     hint=f"use levels below {card.catalog.max_level}", code="level"))
         x = self._scoped(level_table(card, a, stage, period), group)
         y = level_table(card, b, stage, period).reindex(x.index)
         if not parents_only and a == b:

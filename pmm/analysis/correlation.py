@@ -64,12 +64,16 @@ def correlate(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[np
     shape = (x.shape[1], y.shape[1])
     r, p, n = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, dtype=int)
     present_x, present_y = ~np.isnan(x), ~np.isnan(y)
+    symmetric = x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
     for i in range(shape[0]):
-        for j in range(shape[1]):
+        for j in range(i if symmetric else 0, shape[1]):
             common = present_x[:, i] & present_y[:, j]
             n[i, j] = int(common.sum())
             if n[i, j] >= 3:
                 r[i, j], p[i, j] = _pair(x[common, i], y[common, j], method)
+    if symmetric:
+        lower = np.tril_indices(shape[0], -1)
+        r[lower], p[lower], n[lower] = r.T[lower], p.T[lower], n.T[lower]
     return r, p, n
 
 
