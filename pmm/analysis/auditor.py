@@ -53,7 +53,7 @@ class Audit:
         >>> import pmm
         >>> card = pmm.demo_scorecard(members=6)
         >>> w = card.audit.effective_weights
-        >>> round(float(w.loc[(w["kind"] == "kpi") & (w["period"] == "2024"), "effective_weight"].sum()), 6)
+        >>> round(float(w.loc[(w["kind"] == "kpi") & (w["period"] == card.periods[-1]), "effective_weight"].sum()), 6)
         1.0
     """
 

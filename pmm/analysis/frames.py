@@ -32,7 +32,7 @@ def resolve_period(card: Any, period: Any) -> Any:
     Example:
         >>> import pmm
         >>> resolve_period(pmm.demo_scorecard(members=3), None)
-        '2024'
+        2024
     """
     periods = list(card.periods)
     if period is None:
