@@ -33,7 +33,7 @@ from pmm.scoring.tables import grid as _grid
 from pmm.scoring.tables import long_column as _long
 from pmm.scoring.tables import take_labels as _take
 from pmm.scoring.trace import PipelineTrace
-from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, STATUSES, KpiData, prepare_values
+from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, OK, STATUSES, KpiData, prepare_values
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -42,14 +42,15 @@ if TYPE_CHECKING:
 __all__ = ["score"]
 
 
-def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
+def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
           members: pd.DataFrame | None = None) -> Scorecard:
     """Score KPI values against a catalog: maturity levels, normalised scores, composites, ranks.
 
     Args:
         values: long table ``member, period (optional), kpi, value`` with optional ``status``
             and ``n`` (see :func:`pmm.values_from_wide` for wide tables).
-        catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`).
+        catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`), or the
+            name of a shipped catalog (``"wco-pmm"``) or a catalog path, loaded with :func:`pmm.load_catalog`.
         method: a :class:`ScoringMethod`, a dict, a YAML path, or ``None`` for the catalog's
             ``framework.scoring`` block (else the library defaults).
         members: optional member attributes (a ``member`` column plus region, income …) for
@@ -71,11 +72,14 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
         [1, 3, 4]
     """
     from pmm import __version__
+    from pmm.catalog import as_catalog
     from pmm.scorecard import Scorecard
 
+    catalog = as_catalog(catalog)
     resolved = resolve_method(method, catalog.framework.scoring)
     plan = _plan(catalog, resolved.model_dump_json())
     data = prepare_values(values, catalog)
+    _warn_members_without_values(data)
     member_table = _members(members, data.members)
     context = build_context(catalog, resolved, data, member_table)
     stages = run_stages(data.numeric[None], context)
@@ -112,6 +116,22 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
 def _plan(catalog: Catalog, method_json: str) -> ScoringPlan:
     """The compiled plan, cached per catalog and method (repeated scoring skips recompiling)."""
     return build_plan(catalog, ScoringMethod.model_validate_json(method_json))
+
+
+def _warn_members_without_values(data: KpiData) -> None:
+    """Warn about members whose every KPI is without a value in a period (a form collected but not filled in)."""
+    empty = ~(data.status == OK).any(axis=2)  # (period, member)
+    if not empty.any():
+        return
+    lines = []
+    for j, member in enumerate(data.members):
+        periods = [p for i, p in enumerate(data.periods) if empty[i, j]]
+        if periods:
+            when = "" if periods == [None] else f" in {', '.join(map(str, periods))}"
+            lines.append(f"{member}{when}")
+    warnings.warn(f"{len(lines)} member(s) have no KPI value (nothing reported or computed): {'; '.join(lines[:10])}"
+                  f"{' …' if len(lines) > 10 else ''}; they get no scores there, and reports list them without "
+                  "charts", ScoringWarning, stacklevel=3)
 
 
 def _pipeline_counts(method: ScoringMethod, stages: StageResult, data: KpiData) -> dict[str, Any]:
