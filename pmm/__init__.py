@@ -27,7 +27,9 @@ _LAZY: dict[str, str] = {
     "load_profile": "pmm.mapping",
     # scoring
     "Scorecard": "pmm.scorecard", "ScoringMethod": "pmm.scoring", "score": "pmm.scoring",
-    "values_from_wide": "pmm.scoring",
+    "values_from_wide": "pmm.scoring", "Sensitivity": "pmm.scoring", "Uncertainty": "pmm.scoring",
+    "sensitivity": "pmm.scoring", "uncertainty": "pmm.scoring",
+    "Audit": "pmm.analysis", "audit": "pmm.analysis",
     # outputs: forms, report, workbook, plots
     "plot": "pmm.report.plots", "demo_scorecard": "pmm.report.demo", "run_demo": "pmm.report.demo",
     "render_report": "pmm.report.html", "write_report": "pmm.report.html",
@@ -48,7 +50,8 @@ if TYPE_CHECKING:  # what static tools see; at run time the names load on first 
     from pmm.report.read_values import read_values
     from pmm.report.template import write_template
     from pmm.scorecard import Scorecard
-    from pmm.scoring import ScoringMethod, score, values_from_wide
+    from pmm.analysis import Audit, audit
+    from pmm.scoring import Sensitivity, ScoringMethod, Uncertainty, score, sensitivity, uncertainty, values_from_wide
 
 
 def __getattr__(name: str) -> Any:
@@ -86,6 +89,12 @@ __all__ = [
     "ScoringMethod",
     "Scorecard",
     "values_from_wide",
+    "uncertainty",
+    "Uncertainty",
+    "sensitivity",
+    "Sensitivity",
+    "audit",
+    "Audit",
     # outputs: forms, report, workbook, plots
     "demo_scorecard",
     "plot",

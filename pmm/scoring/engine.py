@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from pmm.catalog import Catalog
     from pmm.scorecard import Scorecard
 
-__all__ = ["score"]
+__all__ = ["score", "run_plan"]
 
 
 def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
@@ -83,11 +83,9 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
     member_table = _members(members, data.members)
     context = build_context(catalog, resolved, data, member_table)
     stages = run_stages(data.numeric[None], context)
-    status = np.where(stages.no_denominator[0], INSUFFICIENT, data.status).astype(data.status.dtype)
+    status, result = run_plan(plan, data, stages)
     insufficient = status == INSUFFICIENT
     lowest = catalog.framework.insufficient_data == "lowest"
-    result = plan.run(stages.treated, not_applicable=data.status == NOT_APPLICABLE,
-                      insufficient=insufficient if lowest else None, members=data.members, periods=data.periods)
     levels = kpi_levels(plan.level_input(data.numeric), catalog)
     if lowest:
         levels = np.where(insufficient, 1.0, levels)
@@ -110,6 +108,40 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
         levels=_levels_frame(plan, data, result, levels, status, stages.imputed_cells[0]),
         weights=_weights_frame(plan, data, result),
         provenance=provenance, periods=list(data.periods), trace=trace)
+
+
+def run_plan(plan: ScoringPlan, data: KpiData, stages: StageResult, *,
+             excluded: np.ndarray | None = None) -> tuple[np.ndarray, PlanResult]:
+    """Normalise, aggregate and rank the treated values of ``stages`` exactly as :func:`score` does.
+
+    Args:
+        plan: the compiled method.
+        data: the prepared values.
+        stages: the pipeline's result (:func:`~pmm.scoring.pipeline.run_stages`), one replication.
+        excluded: ``(kpi,)`` mask of KPIs left out of the framework (scored as not applicable).
+
+    Returns:
+        The statuses after the stages (a value without its denominator is ``insufficient_data``) and the
+        plan's result.
+
+    Example:
+        >>> import pandas as pd, pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> data = prepare_values(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 70]}), cat)
+        >>> plan = _plan(cat, ScoringMethod().model_dump_json())
+        >>> status, result = run_plan(plan, data, run_stages(data.numeric[None], build_context(cat, plan.method, data)))
+        >>> result.scores.shape[:3]
+        (1, 1, 2)
+    """
+    status = np.where(stages.no_denominator[0], INSUFFICIENT, data.status).astype(data.status.dtype)
+    not_applicable = data.status == NOT_APPLICABLE
+    x = stages.treated
+    if excluded is not None:
+        not_applicable = not_applicable | excluded
+        x = np.where(excluded, np.nan, x)
+    lowest = plan.catalog.framework.insufficient_data == "lowest"
+    return status, plan.run(x, not_applicable=not_applicable, insufficient=status == INSUFFICIENT if lowest else None,
+                            members=data.members, periods=data.periods)
 
 
 @lru_cache(maxsize=16)
