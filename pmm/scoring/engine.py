@@ -25,7 +25,7 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError
 from pmm.scoring.levels import averaging, kpi_levels, mean_level, score_bands, weakest_link
-from pmm.scoring.method import ScoringMethod, resolve_method
+from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.notices import ScoringWarning
 from pmm.scoring.plan import PlanResult, ScoringPlan, build_plan
 from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, STATUSES, KpiData, prepare_values
@@ -46,7 +46,8 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
             and ``n`` (see :func:`pmm.values_from_wide` for wide tables).
         catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`).
         method: a :class:`ScoringMethod`, a dict, a YAML path, or ``None`` for the catalog's
-            ``framework.scoring`` block (else the library defaults).
+            ``framework.scoring`` block, else absolute scoring (goalposts, group maturity from KPI
+            levels) when every KPI has goalposts, else the library defaults (min-max).
         members: optional member attributes (a ``member`` column plus region, income …) for
             peer-group benchmarks.
 
@@ -67,7 +68,7 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
     from pmm import __version__
     from pmm.scorecard import Scorecard
 
-    resolved = resolve_method(method, catalog.framework.scoring)
+    resolved = resolve_method(method, default_method(catalog))
     plan = _plan(catalog, resolved.model_dump_json())
     data = prepare_values(values, catalog)
     member_table = _members(members, data.members)
