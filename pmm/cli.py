@@ -23,6 +23,7 @@ from typing import Any
 
 from pmm import __version__
 from pmm.errors import PmmError
+from pmm.report.paths import atomic_write, output_path, write_csv
 
 __all__ = ["main", "build_parser"]
 
@@ -218,9 +219,9 @@ def _map(args: argparse.Namespace) -> int:
                          engine=args.engine, strict=args.strict, progress=progress)
     finally:
         progress.close()
-    result.values.to_csv(outputs[0], index=False)
+    write_csv(result.values, output_path(outputs[0], force=True))
     if args.accounting:
-        result.accounting.to_csv(outputs[1], index=False)
+        write_csv(result.accounting, output_path(outputs[1], force=True))
     if not quiet:
         print(result.accounting.to_string(index=False), file=sys.stderr)
         no_source = [k for k, reason in result.skipped.items() if reason.startswith("no data")]
@@ -295,8 +296,8 @@ def _score(args: argparse.Namespace) -> int:
 
     shown = set(visible_kpis(card.catalog, args.disclosure))
     hidden = set(card.catalog.kpi_ids) - shown
-    card.scores[~card.scores["node"].isin(hidden)].to_csv(paths[1], index=False)
-    card.levels[card.levels["kpi"].isin(shown)].to_csv(paths[2], index=False)
+    write_csv(card.scores[~card.scores["node"].isin(hidden)], paths[1])
+    write_csv(card.levels[card.levels["kpi"].isin(shown)], paths[2])
     if not args.quiet:
         print("wrote " + ", ".join(map(str, paths)))
     return 0
@@ -357,9 +358,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def write_text(path: Path, text: str, *, force: bool) -> None:
     """Write ``text`` to ``path``, refusing to overwrite an existing file unless ``force``."""
-    from pmm.report.paths import output_path
-
-    output_path(path, force=force).write_text(text, encoding="utf-8")
+    with atomic_write(output_path(path, force=force)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 @contextlib.contextmanager

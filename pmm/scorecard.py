@@ -22,6 +22,7 @@ from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table,
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
     from pmm.scoring.method import ScoringMethod
+    from pmm.scoring.trace import PipelineTrace
 
 __all__ = ["Scorecard"]
 
@@ -46,16 +47,20 @@ class Scorecard:
         levels: one row per (period, KPI, member): ``member, period, kpi, value`` (as given),
             ``status`` (``missing`` when no row was given), ``n, level, level_label, score``.
         weights: ``period, node, parent, weight`` (within the parent), ``effective_weight``.
-        provenance: catalog id/version/hash, method, pmm version, input row counts, timestamp.
+        screening: members kept or dropped by the ``screen`` step (``None`` without it).
+        treatment: per-KPI outlier treatment (``None`` without ``treat``).
+        treatment_points: per-value treatment flags (``None`` without ``treat``).
+        provenance: catalog id/version/hash, method, pmm version, input row counts, what each
+            pipeline step did (``pipeline``), timestamp.
         periods: the sorted periods (``[None]`` when the values had no period column).
     """
 
     def __init__(self, *, catalog: Catalog, method: ScoringMethod, members: pd.DataFrame | None,
                  scores: pd.DataFrame, levels: pd.DataFrame, weights: pd.DataFrame, provenance: dict[str, Any],
-                 periods: list[Any]):
+                 periods: list[Any], trace: PipelineTrace):
         for name, value in [("catalog", catalog), ("method", method), ("_members", members), ("_scores", scores),
                             ("_levels", levels), ("_weights", weights), ("_provenance", provenance),
-                            ("_periods", list(periods))]:
+                            ("_periods", list(periods)), ("_trace", trace)]:
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -90,6 +95,46 @@ class Scorecard:
     def weights(self) -> pd.DataFrame:
         """Weight of every node within its parent and in the overall index, per period."""
         return self._weights.copy()
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """The data after one pipeline stage: ``member, period, kpi, value, imputed``, one row per cell.
+
+        Stages: ``raw`` (the input values), ``denominated``, ``imputed``, ``screened``, ``treated``,
+        ``normalised`` and ``aggregated`` (every node: column ``node`` instead of ``kpi``). A step
+        the method omits leaves the data as the stage before it. See ``docs/pipeline.md``.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> vals = pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]})
+            >>> pmm.score(vals, cat).stage("normalised").query("kpi == 'usefulness'")["value"].tolist()
+            [0.0, 60.0, 100.0]
+        """
+        return self._trace.stage(name)
+
+    @property
+    def screening(self) -> pd.DataFrame | None:
+        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, included, reason``.
+
+        ``reason`` is ``coverage`` (kept), ``low coverage`` (dropped), ``include`` or ``exclude``
+        (forced by the method). ``None`` when the method has no ``screen`` step.
+        """
+        frame = self._trace.screening
+        return None if frame is None else frame.copy()
+
+    @property
+    def treatment(self) -> pd.DataFrame | None:
+        """One row per KPI (and period): ``period, kpi, method, winmax, skew, kurt, flagged, winsorised, log, boxcox,
+        skew_after, kurt_after, passed``; ``None`` when the method has no ``treat`` step."""
+        frame = self._trace.treatment
+        return None if frame is None else frame.copy()
+
+    @property
+    def treatment_points(self) -> pd.DataFrame | None:
+        """One row per treated value: ``member, period, kpi, value, treated, winsorised_high, winsorised_low, log,
+        boxcox``; ``None`` when the method has no ``treat`` step."""
+        frame = self._trace.treatment_points
+        return None if frame is None else frame.copy()
 
     @property
     def members(self) -> pd.DataFrame | None:

@@ -317,6 +317,11 @@ class Kpi(_Node):
     definition: Definition = Field(default_factory=lambda: ReportedDefinition(type="reported"))
     maturity: Maturity | None = None
     normalise: dict[str, Any] | None = Field(None, description="Normalisation override for this KPI.")
+    denominator: str | None = Field(None, min_length=1, description=(
+        "Members-table column this KPI is divided by when the method has a 'denominate' section (COINr Denominator)."))
+    denominator_scale: float = Field(1.0, gt=0, description="Factor applied after dividing by the denominator.")
+    treat: dict[str, Any] | Literal["none"] | None = Field(
+        None, description="Outlier-treatment override for this KPI: keys of the method's 'treat' section, or 'none'.")
     disclosure: Disclosure = "public"
     tags: tuple[str, ...] = ()
 
@@ -333,6 +338,8 @@ class Kpi(_Node):
             raise ValueError("direction 'target' needs a 'target' value or a 'band'")
         if self.band is not None and not self.band[0] <= self.band[1]:
             raise ValueError(f"band needs low <= high, found {list(self.band)}")
+        if self.categorical and (self.denominator is not None or self.treat not in (None, "none")):
+            raise ValueError("a categorical KPI (maturity 'answers') cannot have a 'denominator' or a 'treat' override")
         if self.cumulative and self.categorical:
             raise ValueError("'cumulative: true' needs a numeric KPI (running totals of answers mean nothing)")
         return self

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
+from pmm.report.paths import output_path, write_csv
 
 __all__ = ["run_demo", "demo_scorecard", "DemoResult", "DEMO_FILES"]
 
@@ -168,7 +169,7 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
             progress(name, done, total)
 
     card, mapped = _pipeline(members, seed, tuple(years), progress=lambda s, d, _t: step(s, d), seconds=seconds)
-    folder.mkdir(parents=True, exist_ok=True)
+    output_path(paths["values"], force=True)  # creates the folder, or says why it cannot
     t = time.perf_counter()
     peers = "region" if card.members is not None and "region" in card.members.columns else None
     write_report(card, paths["report"], peers=peers, accounting=mapped.accounting, force=True)
@@ -178,6 +179,6 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
     write_workbook(card, paths["workbook"], peers=peers, force=True)
     seconds["workbook"] = time.perf_counter() - t
     step("write the Excel workbook", 5)
-    mapped.values.to_csv(paths["values"], index=False)
+    write_csv(mapped.values, paths["values"])
     step("write the KPI values", 6)
     return DemoResult(folder, paths["report"], paths["workbook"], paths["values"], card, mapped.accounting, seconds)

@@ -23,9 +23,10 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
-from pmm.report.paths import output_path
 from pmm.report.html import visible_kpis
+from pmm.report.paths import output_path
 from pmm.report.plots import dimension_ids, in_period
+from pmm.report.xlsx import save_workbook, text_cell
 
 __all__ = ["write_workbook"]
 
@@ -67,10 +68,10 @@ def _write_frame(ws: Any, frame: pd.DataFrame, *, preamble: list[list[Any]] | No
         width = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, c - 1].tolist()]) + 2
         ws.column_dimensions[get_column_letter(c)].width = min(max(width, 8), 48)
     for row in preamble:
-        ws.append(row)
+        ws.append([text_cell(WriteOnlyCell(ws), v) if isinstance(v, str) else v for v in row])
     header = []
     for name in columns:
-        cell = WriteOnlyCell(ws, value=name)
+        cell = text_cell(WriteOnlyCell(ws), name)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(cell)
@@ -80,7 +81,9 @@ def _write_frame(ws: Any, frame: pd.DataFrame, *, preamble: list[list[Any]] | No
         out = []
         for value, fmt in zip(row, formats):
             value = _cell_value(value)
-            if fmt is not None and value is not None:
+            if isinstance(value, str):
+                value = text_cell(WriteOnlyCell(ws), value)
+            elif fmt is not None and value is not None:
                 value = WriteOnlyCell(ws, value=value)
                 value.number_format = fmt
             out.append(value)
@@ -168,11 +171,11 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("summary")
     facts, ranking = _summary(card, period, kpis)
-    title = WriteOnlyCell(ws, value=f"{cat.framework.name}: scorecard {period}")
+    title = text_cell(WriteOnlyCell(ws), f"{cat.framework.name}: scorecard {period}")
     title.font = Font(bold=True, size=14)
     preamble: list[list[Any]] = [[title]]
     for key, value in facts:
-        label = WriteOnlyCell(ws, value=key)
+        label = text_cell(WriteOnlyCell(ws), key)
         label.font = Font(bold=True)
         preamble.append([label, _cell_value(value)])
     _write_frame(ws, ranking, preamble=[*preamble, []])
@@ -199,6 +202,4 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     provenance = [(k, v) for k, v in _flatten({k: v for k, v in (card.provenance or {}).items() if k != "method"})
                   if not any(h in str(k) or h in str(v) for h in hidden)]
     _write_frame(wb.create_sheet("provenance"), pd.DataFrame(provenance, columns=["item", "value"]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import math
 import os
@@ -29,9 +28,10 @@ import yaml
 
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
-from pmm.report.paths import output_path
 from pmm.report.describe import describe_definition, describe_thresholds
+from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import LEVEL_HEX, dimension_ids, in_period, peer_members
+from pmm.report.reproducible import build_time
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
@@ -336,7 +336,7 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
         accounting=ctx.accounting_table(), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
         level_labels=ctx.levels_named, level_colours=LEVEL_HEX,
-        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),
         svg_markup=_markup)
 
 
@@ -379,5 +379,6 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
     path = output_path(path, force=force)
     html = render_report(card, period=period, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
                          accounting=accounting, title=title, progress=progress)
-    path.write_text(html, encoding="utf-8")
+    with atomic_write(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
 __all__ = [
+    "DenominateSpec", "ImputeSpec", "ScreenSpec", "TreatSpec", "STAGES",
     "NormaliseSpec", "WeightsSpec", "AggregateSpec", "MaturitySpec", "ScoringMethod",
     "NORMALISE_METHODS", "AGGREGATE_METHODS", "MATURITY_METHODS", "resolve_method", "merge_section",
     "ABSOLUTE_DEFAULT", "default_method",
@@ -46,6 +47,78 @@ MATURITY_METHODS: tuple[str, ...] = MaturityMethod.__args__
 
 class _Spec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+#: The data stages of the pipeline, in order (``card.stage(name)``); the method sections that make them.
+STAGES: tuple[str, ...] = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
+
+
+class DenominateSpec(_Spec):
+    """``denominate: {}`` — divide each KPI with a catalog ``denominator`` by that members-table column.
+
+    The value becomes ``x / denominator × denominator_scale`` (COINr ``Denominate``: ``x / (d / ScaleFactor)``).
+    """
+
+
+class ImputeSpec(_Spec):
+    """``impute`` — fill missing values (status ``missing``/``not_reported``) of each KPI.
+
+    ``mean``/``median``: the KPI's mean/median over members in the period (COINr ``i_mean``,
+    ``i_median``), within groups of the members-table column ``by`` when given (``i_mean_grp``,
+    ``i_median_grp``; members without a group are left missing). ``latest``: the member's last
+    earlier value (COINr ``impute_panel`` "latest"). ``linear``: linear interpolation over the
+    periods, constant beyond the first and last observation (``approx(rule = 2)``); a series
+    with one value is constant.
+    """
+
+    method: Literal["mean", "median", "latest", "linear"] = "mean"
+    by: str | None = Field(None, description="mean/median: a members-table column of groups.")
+
+    @model_validator(mode="after")
+    def _check(self) -> ImputeSpec:
+        if self.by is not None and self.method not in ("mean", "median"):
+            raise ValueError(f"'by' is only used with method 'mean' or 'median', found method {self.method!r}")
+        return self
+
+
+class ScreenSpec(_Spec):
+    """``screen`` — drop members whose share of present KPI values is below ``min_coverage`` (COINr ``Screen`` byNA).
+
+    ``include`` / ``exclude`` list members kept or dropped whatever their coverage (COINr ``Force``).
+    The default threshold is COINr's ``dat_thresh`` default, 2/3.
+    """
+
+    min_coverage: float = Field(2 / 3, ge=0, le=1, description="Members with coverage strictly below are dropped.")
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> ScreenSpec:
+        both = sorted(set(self.include) & set(self.exclude))
+        if both:
+            raise ValueError(f"members {both} are both in 'include' and 'exclude'")
+        return self
+
+
+class TreatSpec(_Spec):
+    """``treat`` — outlier treatment, COINr's ``Treat`` default (see :mod:`pmm.scoring.treat`).
+
+    A KPI is flagged when ``|skew| ≥ skew`` and ``kurt ≥ kurt``; ``winsorise`` clips it up to
+    ``winmax`` points, then applies ``log_CT`` to the original values if it still fails and ``log``
+    is true; ``boxcox`` transforms flagged KPIs with ``lambda``. A KPI's catalog ``treat`` overrides
+    these keys for that KPI (``treat: none`` leaves it untreated).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    method: Literal["winsorise", "boxcox"] = "winsorise"
+    winmax: int | None = Field(5, ge=0, description="Stop when the winsorised tie blocks reach this size (null: no limit).")
+    skew: float = Field(2.0, gt=0, description="Skewness threshold (|skew| ≥ this fails).")
+    kurt: float = Field(3.5, description="Kurtosis threshold (kurt ≥ this fails).")
+    log: bool = Field(True, description="winsorise: log_CT of the original values when winsorising is not enough.")
+    combine: bool = Field(False, description="winsorise: log_CT of the winsorised values instead (COINr combine_treat).")
+    force: bool = Field(False, description="winsorise: go on to winmax even once the test passes (COINr force_win).")
+    lambda_: float = Field(1.0, alias="lambda", description="boxcox: the exponent λ (0: log).")
 
 
 class NormaliseSpec(_Spec):
@@ -160,6 +233,10 @@ class ScoringMethod(_Spec):
         'arithmetic'
     """
 
+    denominate: DenominateSpec | None = None
+    impute: ImputeSpec | None = None
+    screen: ScreenSpec | None = None
+    treat: TreatSpec | None = None
     normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
     weights: WeightsSpec = Field(default_factory=WeightsSpec)
     aggregate: AggregateSpec = Field(default_factory=AggregateSpec)

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = {
     "wco-pmm": ROOT / "indicators" / "wco-pmm",
     "rbm-example": ROOT / "indicators" / "rbm-example",
+    "wto-ta": ROOT / "indicators" / "wto-ta",
     "kcs": ROOT / "examples" / "kcs" / "catalog.yaml",
 }
 
