@@ -16,7 +16,7 @@ from pmm.expr import parse_expression
 from pmm.mapping import MappingResult, SourceProfile, load_profile, map
 # scoring
 from pmm.scorecard import Scorecard
-from pmm.scoring import ScoringMethod, score, values_from_wide
+from pmm.scoring import Sensitivity, ScoringMethod, Uncertainty, score, sensitivity, uncertainty, values_from_wide
 # outputs: forms, report, workbook, plots
 from pmm.report import plots as plot
 from pmm.report.demo import demo_scorecard, run_demo
@@ -46,6 +46,10 @@ __all__ = [
     "ScoringMethod",
     "Scorecard",
     "values_from_wide",
+    "uncertainty",
+    "Uncertainty",
+    "sensitivity",
+    "Sensitivity",
     # outputs: forms, report, workbook, plots
     "demo_scorecard",
     "plot",

@@ -224,3 +224,36 @@ def test_report_shows_the_row_accounting_of_pmm_map(demo_dir, tmp_path):
     page = out.read_text(encoding="utf-8")
     table = re.search(r'<table id="accounting-table">(.*?)</table>', page, re.S).group(1)
     assert "<th>rows_read</th>" in table and "<td>123,457</td>" in table and "<td>120,000</td>" in table
+
+
+def _forms(folder: Path, filled: dict[str, float | None]) -> None:
+    """rbm-example forms for 2024: members with a number fill the usefulness KPI, None leaves the form empty."""
+    folder.mkdir()
+    for member, value in filled.items():
+        path = folder / f"{member}.xlsx"
+        assert main(["template", "rbm-example", "-q", "-o", str(path), "--member", member, "--period", "2024"]) == 0
+        if value is None:
+            continue
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        row = next(r for r in range(8, ws.max_row + 1) if ws.cell(r, 1).value == "usefulness")
+        ws.cell(row, 6).value, ws.cell(row, 7).value = value, "reported"
+        wb.save(path)
+
+
+def test_a_folder_of_forms_with_one_left_empty_is_scored_and_reported(tmp_path, capsys):
+    forms = tmp_path / "forms"
+    _forms(forms, {"AAA": 90.0, "BBB": 40.0, "EMP": None})
+    assert main(["score", "rbm-example", str(forms), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "1 member(s) have no KPI value" in err and "EMP in 2024" in err  # said, never silent
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv")
+    index = scores[scores["node"] == "rbm"].set_index("member")
+    assert set(index.index) == {"AAA", "BBB", "EMP"} and index["score"].isna().tolist() == [False, False, True]
+    assert main(["report", "rbm-example", str(forms), "-o", str(tmp_path / "r.html")]) == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert re.search(r'id="no-values">No KPI value for 2024[^<]*: EMP\.', html)
+    # one period: a radar (no trend) for each member with values, none for EMP
+    assert len(re.findall(r'<svg[^>]*role="img"', html)) == 2
+    page = html[html.index('id="member-EMP"'):]
+    assert "nothing was reported or computed for this member" in page[:2000] and "<svg" not in page[:page.index("</section>")]

@@ -21,7 +21,7 @@ from pmm.catalog.shipped import shipped_catalogs, shipped_path
 from pmm.catalog.yaml_source import load_yaml
 from pmm.errors import CatalogError, Problem, did_you_mean
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "as_catalog"]
 
 _SECTIONS = {"framework", "sources", "groups", "kpis", "$schema"}
 
@@ -45,6 +45,25 @@ class _Origins:
             full = full[:-1]
         line, col = marks.get(full, (0, 0))
         return f"{filename}:{line}:{col}" if line else filename
+
+
+def as_catalog(catalog: Catalog | str | os.PathLike[str]) -> Catalog:
+    """A Catalog as given, or loaded from a shipped name (``"wco-pmm"``), a YAML file or a directory.
+
+    Every function taking a catalog accepts all three forms through this helper.
+
+    Example:
+        >>> import pmm
+        >>> as_catalog("rbm-example").root, as_catalog(pmm.load_catalog("rbm-example")).root
+        ('rbm', 'rbm')
+    """
+    if isinstance(catalog, Catalog):
+        return catalog
+    if not isinstance(catalog, (str, os.PathLike)):
+        raise CatalogError(Problem(f"expected a Catalog, a shipped catalog name or a path; found "
+                                   f"{type(catalog).__name__}", where="catalog",
+                                   hint="pass pmm.load_catalog(...), 'wco-pmm' or a YAML path"))
+    return load_catalog(catalog)
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:

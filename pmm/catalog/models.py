@@ -315,6 +315,8 @@ class Kpi(_Node):
     cumulative: bool = Field(False, description="Progress is measured on the running total of the values.")
     goalposts: Goalposts | None = None
     definition: Definition = Field(default_factory=lambda: ReportedDefinition(type="reported"))
+    data_source: str = Field("", description="Where the value comes from (means of verification): a survey, "
+                                             "a register, a report.")
     maturity: Maturity | None = None
     normalise: dict[str, Any] | None = Field(None, description="Normalisation override for this KPI.")
     denominator: str | None = Field(None, min_length=1, description=(

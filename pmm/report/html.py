@@ -30,7 +30,7 @@ from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
-from pmm.report.plots import LEVEL_HEX, dimension_ids, in_period, peer_members
+from pmm.report.plots import dimension_ids, in_period, peer_members
 from pmm.report.reproducible import build_time
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
@@ -98,6 +98,7 @@ class _Context:
         self.previous = periods[i - 1] if i > 0 else None
         self.bench = self._benchmark()
         self._kpi_tables()
+        self._chart_tables()
 
     def _benchmark(self) -> pd.DataFrame:
         kw: dict[str, Any] = {"min_group_size": self.min_group_size}
@@ -171,10 +172,22 @@ class _Context:
         b = b[b["node"].isin(self.kpis)]
         self.kpi_bench = {(r.member, r.node): (bool(r.suppressed), r.percentile) for r in b.itertuples(index=False)}
 
-    def member_page(self, m: str) -> dict[str, Any]:
-        from pmm.report.plots import radar, trend
-        from pmm.report.svg import figure_svg
+    def _chart_tables(self) -> None:
+        """The scores the charts draw, indexed once; members without any KPI value in the period."""
+        cat = self.card.catalog
+        now = self.now[self.now["node"].isin(self.dims)]
+        self.dim_scores = now.pivot_table(index="member", columns="node", values="score",
+                                          aggfunc="first").reindex(columns=self.dims)
+        nodes = self.card.scores[self.card.scores["node"].isin([cat.root, *self.dims])]
+        self.all_scores: dict[Any, dict[str, dict[Any, float]]] = {}
+        for r in nodes.dropna(subset=["score"]).itertuples(index=False):
+            self.all_scores.setdefault(r.member, {}).setdefault(r.node, {})[r.period] = float(r.score)
+        lv = self.card.levels
+        lv = lv[in_period(lv, self.period)]
+        with_values = set(lv.loc[lv["status"] == "ok", "member"])
+        self.without_values = [m for m in self.member_ids if m not in with_values]
 
+    def member_page(self, m: str) -> dict[str, Any]:
         cat = self.card.catalog
         rows = []
         for k in self.kpis:
@@ -203,20 +216,37 @@ class _Context:
         head = self._cell(index.iloc[0] if len(index) else None)
         group = peer_members(self.card, m, self.peers)
         safe = _anchor(m)
-        radar_ax = radar(self.card, m, period=self.period, peers=self.peers)
-        radar_ax.figure.subplots_adjust(left=0.2, right=0.8, top=0.86, bottom=0.24)
-        trend_svg = ""
-        if len(self.card.periods) > 1:
-            trend_ax = trend(self.card, m)
-            trend_ax.figure.subplots_adjust(left=0.08, right=0.56, top=0.88, bottom=0.12)
-            trend_svg = figure_svg(trend_ax.figure, f"t-{safe}", f"Scores of {m} over the periods", tight=False)
+        has_values = m not in self.without_values
         return {"member": m, "name": self.names.get(m, m), "anchor": safe, "kpis": rows,
                 "index": head, "rank": _int(index["rank"].iloc[0]) if len(index) else None,
-                "attributes": self._attributes(m), "peers_n": len(group),
+                "attributes": self._attributes(m), "peers_n": len(group), "has_values": has_values,
                 "strengths": ranked[:3], "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
-                "radar": figure_svg(radar_ax.figure, f"r-{safe}",
-                                    f"Radar chart of the dimension scores of {m} against the peer median", tight=False),
-                "trend": trend_svg}
+                "radar": self._radar(m, group) if has_values else "",
+                "trend": self._trend(m) if has_values and len(self.card.periods) > 1 else ""}
+
+    def _radar(self, m: str, group: list[str]) -> str:
+        from pmm.report.charts import radar_svg
+
+        table = self.dim_scores
+        own = table.loc[m].tolist() if m in table.index else [None] * len(self.dims)
+        median = table.loc[table.index.isin(group)].median().tolist()
+        peer_label = f"peer median ({self.peers}, n={len(group)})" if self.peers else f"median of all (n={len(group)})"
+        return radar_svg([self.card.catalog.name(d) for d in self.dims], own, median, own_label=str(m),
+                         peer_label=peer_label, title=f"{m}, {self.period}",
+                         label=f"Radar chart of the dimension scores of {m} against the peer median")
+
+    def _trend(self, m: str) -> str:
+        from pmm.report.charts import trend_svg
+
+        cat = self.card.catalog
+        rows = self.all_scores.get(m)
+        periods = list(self.card.periods)
+        series = []
+        for node in [cat.root, *self.dims]:
+            by_period = rows.get(node, {}) if rows is not None else {}
+            series.append((cat.name(node), [by_period.get(p) for p in periods], node == cat.root))
+        return trend_svg(periods, series, title=f"{m}: scores over time",
+                         label=f"Scores of {m} over the periods")
 
     def _attributes(self, m: str) -> list[tuple[str, str]]:
         members = self.card.members
@@ -335,9 +365,17 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
         accounting=ctx.accounting_table(), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
-        level_labels=ctx.levels_named, level_colours=LEVEL_HEX,
+        level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
+        without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),
         svg_markup=_markup)
+
+
+def _level_styles(n_levels: int) -> list[tuple[int, str, str]]:
+    """``(level, background, text colour)`` of each maturity level: red … the darkest green at the top."""
+    from pmm.report.colours import level_colours, text_colour
+
+    return [(i, c, text_colour(c)) for i, c in enumerate(level_colours(n_levels), start=1)]
 
 
 def _markup(svg: str) -> Any:

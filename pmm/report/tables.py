@@ -2,7 +2,7 @@
 
 ``.csv``, ``.parquet`` (needs pyarrow) and ``.xlsx`` are read; an ``.xlsx`` written by
 ``pmm template`` is read as a filled self-assessment form (:func:`pmm.read_values`), any other
-workbook by its first sheet.
+workbook by its first sheet; a folder is read as a folder of filled forms.
 
 Example:
     >>> import pandas as pd, tempfile, pathlib
@@ -43,6 +43,10 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # a folder of filled self-assessment forms
+        from pmm.report.read_values import read_values
+
+        return read_values(path)
     if not path.is_file():
         raise PmmError(Problem("file not found", where=str(path), hint="check the path"))
     if suffix not in TABLE_SUFFIXES:

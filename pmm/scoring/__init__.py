@@ -13,6 +13,9 @@ from pmm.scoring.engine import score
 from pmm.scoring.method import ScoringMethod
 from pmm.scoring.notices import ScoringWarning
 from pmm.scoring.plan import ScoringPlan, build_plan
+from pmm.scoring.sensitivity import Sensitivity, sensitivity
+from pmm.scoring.uncertainty import Uncertainty, uncertainty
 from pmm.scoring.values import values_from_wide
 
-__all__ = ["score", "ScoringMethod", "ScoringWarning", "ScoringPlan", "build_plan", "values_from_wide"]
+__all__ = ["score", "ScoringMethod", "ScoringWarning", "ScoringPlan", "build_plan", "values_from_wide",
+           "uncertainty", "Uncertainty", "sensitivity", "Sensitivity"]

@@ -33,23 +33,24 @@ from pmm.scoring.tables import grid as _grid
 from pmm.scoring.tables import long_column as _long
 from pmm.scoring.tables import take_labels as _take
 from pmm.scoring.trace import PipelineTrace
-from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, STATUSES, KpiData, prepare_values
+from pmm.scoring.values import INSUFFICIENT, NOT_APPLICABLE, OK, STATUSES, KpiData, prepare_values
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
     from pmm.scorecard import Scorecard
 
-__all__ = ["score"]
+__all__ = ["score", "run_plan"]
 
 
-def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
+def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMethod | dict[str, Any] | str | Path | None = None,
           members: pd.DataFrame | None = None) -> Scorecard:
     """Score KPI values against a catalog: maturity levels, normalised scores, composites, ranks.
 
     Args:
         values: long table ``member, period (optional), kpi, value`` with optional ``status``
             and ``n`` (see :func:`pmm.values_from_wide` for wide tables).
-        catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`).
+        catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`), or the
+            name of a shipped catalog (``"wco-pmm"``) or a catalog path, loaded with :func:`pmm.load_catalog`.
         method: a :class:`ScoringMethod`, a dict, a YAML path, or ``None`` for the catalog's
             ``framework.scoring`` block, else absolute scoring (goalposts, group maturity from KPI
             levels) when every KPI has goalposts, else the library defaults (min-max).
@@ -72,19 +73,20 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
         [1, 3, 4]
     """
     from pmm import __version__
+    from pmm.catalog import as_catalog
     from pmm.scorecard import Scorecard
 
+    catalog = as_catalog(catalog)
     resolved = resolve_method(method, default_method(catalog))
     plan = _plan(catalog, resolved.model_dump_json())
     data = prepare_values(values, catalog)
+    _warn_members_without_values(data)
     member_table = _members(members, data.members)
     context = build_context(catalog, resolved, data, member_table)
     stages = run_stages(data.numeric[None], context)
-    status = np.where(stages.no_denominator[0], INSUFFICIENT, data.status).astype(data.status.dtype)
+    status, result = run_plan(plan, data, stages)
     insufficient = status == INSUFFICIENT
     lowest = catalog.framework.insufficient_data == "lowest"
-    result = plan.run(stages.treated, not_applicable=data.status == NOT_APPLICABLE,
-                      insufficient=insufficient if lowest else None, members=data.members, periods=data.periods)
     levels = kpi_levels(plan.level_input(data.numeric), catalog)
     if lowest:
         levels = np.where(insufficient, 1.0, levels)
@@ -109,10 +111,60 @@ def score(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[s
         provenance=provenance, periods=list(data.periods), trace=trace)
 
 
+def run_plan(plan: ScoringPlan, data: KpiData, stages: StageResult, *,
+             excluded: np.ndarray | None = None) -> tuple[np.ndarray, PlanResult]:
+    """Normalise, aggregate and rank the treated values of ``stages`` exactly as :func:`score` does.
+
+    Args:
+        plan: the compiled method.
+        data: the prepared values.
+        stages: the pipeline's result (:func:`~pmm.scoring.pipeline.run_stages`), one replication.
+        excluded: ``(kpi,)`` mask of KPIs left out of the framework (scored as not applicable).
+
+    Returns:
+        The statuses after the stages (a value without its denominator is ``insufficient_data``) and the
+        plan's result.
+
+    Example:
+        >>> import pandas as pd, pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> data = prepare_values(pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40, 70]}), cat)
+        >>> plan = _plan(cat, ScoringMethod().model_dump_json())
+        >>> status, result = run_plan(plan, data, run_stages(data.numeric[None], build_context(cat, plan.method, data)))
+        >>> result.scores.shape[:3]
+        (1, 1, 2)
+    """
+    status = np.where(stages.no_denominator[0], INSUFFICIENT, data.status).astype(data.status.dtype)
+    not_applicable = data.status == NOT_APPLICABLE
+    x = stages.treated
+    if excluded is not None:
+        not_applicable = not_applicable | excluded
+        x = np.where(excluded, np.nan, x)
+    lowest = plan.catalog.framework.insufficient_data == "lowest"
+    return status, plan.run(x, not_applicable=not_applicable, insufficient=status == INSUFFICIENT if lowest else None,
+                            members=data.members, periods=data.periods)
+
+
 @lru_cache(maxsize=16)
 def _plan(catalog: Catalog, method_json: str) -> ScoringPlan:
     """The compiled plan, cached per catalog and method (repeated scoring skips recompiling)."""
     return build_plan(catalog, ScoringMethod.model_validate_json(method_json))
+
+
+def _warn_members_without_values(data: KpiData) -> None:
+    """Warn about members whose every KPI is without a value in a period (a form collected but not filled in)."""
+    empty = ~(data.status == OK).any(axis=2)  # (period, member)
+    if not empty.any():
+        return
+    lines = []
+    for j, member in enumerate(data.members):
+        periods = [p for i, p in enumerate(data.periods) if empty[i, j]]
+        if periods:
+            when = "" if periods == [None] else f" in {', '.join(map(str, periods))}"
+            lines.append(f"{member}{when}")
+    warnings.warn(f"{len(lines)} member(s) have no KPI value (nothing reported or computed): {'; '.join(lines[:10])}"
+                  f"{' …' if len(lines) > 10 else ''}; they get no scores there, and reports list them without "
+                  "charts", ScoringWarning, stacklevel=3)
 
 
 def _pipeline_counts(method: ScoringMethod, stages: StageResult, data: KpiData) -> dict[str, Any]:
