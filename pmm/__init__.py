@@ -17,6 +17,7 @@ from pmm.mapping import MappingResult, SourceProfile, load_profile, map
 # scoring
 from pmm.scorecard import Scorecard
 from pmm.scoring import Sensitivity, ScoringMethod, Uncertainty, score, sensitivity, uncertainty, values_from_wide
+from pmm.analysis import Audit, audit
 # outputs: forms, report, workbook, plots
 from pmm.report import plots as plot
 from pmm.report.demo import demo_scorecard, run_demo
@@ -50,6 +51,8 @@ __all__ = [
     "Uncertainty",
     "sensitivity",
     "Sensitivity",
+    "audit",
+    "Audit",
     # outputs: forms, report, workbook, plots
     "demo_scorecard",
     "plot",

@@ -226,6 +226,22 @@ class Scorecard:
             raise unknown_member(member, members)
         return profile_table(self._scores, self._levels, self.catalog, member, self._period(period), top)
 
+    @property
+    def audit(self) -> Any:
+        """The statistical audit (COINr's analysis functions): ``card.audit.stats()``, ``.correlations()``,
+        ``.correlation_flags()``, ``.cronbach(group)``, ``.pca()``, ``.effective_weights``,
+        ``.strengths_weaknesses(member)`` … (see :class:`pmm.analysis.Audit` and ``docs/audit.md``).
+
+        Example:
+            >>> import pmm
+            >>> card = pmm.demo_scorecard(members=6)
+            >>> card.audit.stats("raw").columns[:3].tolist()
+            ['kpi', 'min', 'max']
+        """
+        from pmm.analysis import Audit
+
+        return Audit(self)
+
     # -- export -----------------------------------------------------------------------------------
     @property
     def plot(self) -> Any:
