@@ -129,6 +129,10 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     levels = levels.assign(name=levels["kpi"].map(names), unit=levels["kpi"].map(lambda k: cat.kpi(k).unit))
     table("kpi levels", levels[["member", "period", "kpi", "name", "unit",
                                 *[c for c in levels.columns if c not in ("member", "period", "kpi", "name", "unit")]]])
+    if card.screening is not None:
+        table("screening", card.screening)
+    if card.treatment is not None:
+        table("treatment", card.treatment[~card.treatment["kpi"].isin(hidden)])
     kw: dict[str, Any] = {"min_group_size": min_group_size}
     if disclosure != "confidential":
         kw["disclosure"] = disclosure

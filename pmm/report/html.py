@@ -137,7 +137,8 @@ class _Context:
     def coverage(self) -> list[dict[str, Any]]:
         lv = self.card.levels
         lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
-        status = lv.set_index(["kpi", "member"])["status"].to_dict()
+        keyed = lv.set_index(["kpi", "member"])
+        status = keyed["status"].where(~keyed["imputed"].astype(bool), "imputed").to_dict()
         rows = []
         for k in self.kpis:
             cells = [status.get((k, m), "missing") for m in self.member_ids]
@@ -204,7 +205,8 @@ class _Context:
             if p is not None and level is not None and _int(p.level) is not None:
                 level_change = level - _int(p.level)
             rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
-                         "value": fmt(value), "level": level, "status": r.status if r is not None else "missing",
+                         "value": fmt(value), "level": level,
+                         "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
                          "percentile": "suppressed" if suppressed else fmt(pct, 0),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
