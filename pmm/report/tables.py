@@ -27,12 +27,17 @@ __all__ = ["read_table", "read_tables", "TABLE_SUFFIXES"]
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".xlsx")
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_table(path: str | os.PathLike[str], *, forms: bool = True) -> pd.DataFrame:
     """Read one table from a CSV, Parquet or Excel file, chosen by the file extension.
 
+    Args:
+        path: the file (or, with ``forms``, a folder of filled self-assessment forms).
+        forms: read a ``pmm template`` workbook, or a folder of them, as filled forms
+            (:func:`pmm.read_values`); ``False`` reads every workbook by its first sheet.
+
     Raises:
-        PmmError: the file does not exist, has another extension, or cannot be parsed (the
-            message names the file and, for CSV, the line).
+        PmmError: the file does not exist, has another extension, cannot be read (permission)
+            or cannot be parsed (the message names the file and, for CSV, the line).
 
     Example:
         >>> read_table("missing.csv")
@@ -43,15 +48,26 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.is_dir():  # a folder of filled self-assessment forms
+    if path.is_dir() and forms:  # a folder of filled self-assessment forms
         from pmm.report.read_values import read_values
 
         return read_values(path)
     if not path.is_file():
-        raise PmmError(Problem("file not found", where=str(path), hint="check the path"))
+        raise PmmError(Problem("file not found" if not path.exists() else "is a folder, not a table file",
+                               where=str(path), hint="check the path"))
     if suffix not in TABLE_SUFFIXES:
         raise PmmError(Problem(f"cannot read {suffix or 'files without an extension'}; expected one of "
                                f"{', '.join(TABLE_SUFFIXES)}", where=str(path), hint="save the table as CSV"))
+    try:
+        return _read(path, suffix, forms)
+    except PmmError:
+        raise
+    except OSError as exc:
+        raise PmmError(Problem(f"cannot read the file: {exc.strerror or exc}", where=str(path),
+                               hint="check that it exists and that you may read it")) from None
+
+
+def _read(path: Path, suffix: str, forms: bool) -> pd.DataFrame:
     if suffix == ".csv":
         try:
             return pd.read_csv(path)
@@ -64,6 +80,9 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         except ImportError:
             raise PmmError(Problem("reading Parquet needs pyarrow", where=str(path),
                                    hint='pip install "pmm[parquet]"')) from None
+        except (ValueError, TypeError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise PmmError(Problem(f"not a readable Parquet file: {str(exc).splitlines()[0]}", where=str(path),
+                                   hint="write it again with pandas.DataFrame.to_parquet or pyarrow")) from None
     from openpyxl import load_workbook
 
     from pmm.report.form_layout import FORM_TITLE
@@ -74,7 +93,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         is_form = first["A1"].value == FORM_TITLE
     except Exception as exc:  # openpyxl raises many types for broken files
         raise PmmError(Problem(f"not a readable Excel workbook: {exc}", where=str(path), hint="save it as .xlsx")) from None
-    return read_values(path) if is_form else pd.read_excel(path, sheet_name=0)
+    return read_values(path) if is_form and forms else pd.read_excel(path, sheet_name=0)
 
 
 def read_tables(paths: Sequence[str | os.PathLike[str]]) -> pd.DataFrame:
