@@ -36,6 +36,7 @@ EPILOG = """examples:
   pmm score wco-pmm values.csv -o out/   score KPI values; writes out/scorecard.xlsx and CSVs
   pmm report wco-pmm values.csv -o r.html  the HTML scorecard report
   pmm template wco-pmm -o form.xlsx      a self-assessment input form
+  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/   how robust are the ranks?
 """
 
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_schema)
     _add_output_commands(sub, common)
     _add_map_command(sub, common)
+    _add_uncertainty_command(sub, common)
     return parser
 
 
@@ -201,6 +203,93 @@ def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--accounting", help="also write the row accounting to this CSV file")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_map)
+
+
+def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``pmm uncertainty CATALOG VALUES... --vary vary.yaml -n 1000 -o DIR``."""
+    p = sub.add_parser("uncertainty", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="how robust are the ranks? uncertainty and sensitivity analysis",
+                       description="Score N method variants sampled from a vary file (method paths and their "
+                                   "alternatives, see docs/uncertainty.md) and write OUT/rank_stats.csv, "
+                                   "OUT/score_stats.csv and OUT/runs.csv; with --sensitivity, a Saltelli design of "
+                                   "N·(d+2) runs and OUT/sensitivity.csv.",
+                       epilog="examples:\n  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/\n"
+                              "  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 500 --sensitivity "
+                              "--bootstrap 100 -o robust/")
+    _add_scoring_inputs(p)
+    p.add_argument("--vary", required=True, metavar="YAML", help="method paths and their alternatives")
+    p.add_argument("-n", type=int, default=1000, help="number of runs (sensitivity: base sample size N)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    p.add_argument("--node", action="append", default=[], help="node whose ranks are analysed (repeatable; "
+                                                                "default: the index)")
+    p.add_argument("--sensitivity", action="store_true", help="also estimate sensitivity indices (Saltelli)")
+    p.add_argument("--bootstrap", type=int, default=100, help="bootstrap samples of the indices (default: 100)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.set_defaults(run=_uncertainty)
+
+
+def _read_vary(path: str) -> dict[str, Any]:
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise PmmError(f"vary file {path} does not exist")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PmmError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PmmError(f"{path}: a vary file maps method paths to alternatives, found {type(data).__name__} "
+                       "(hint: e.g. 'aggregate.method: [arithmetic, geometric]')")
+    return data
+
+
+def _uncertainty(args: argparse.Namespace) -> int:
+    import pmm
+    from pmm.report.tables import read_table, read_tables
+
+    out = Path(args.output)
+    paths = [out / "rank_stats.csv", out / "score_stats.csv", out / "runs.csv"]
+    paths += [out / "sensitivity.csv"] if args.sensitivity else []
+    _refuse_existing(paths, args.force)
+    catalog = pmm.load_catalog(args.catalog)
+    values = read_tables(args.values)
+    members = read_table(args.members) if args.members else None
+    vary = _read_vary(args.vary)
+    quiet = getattr(args, "quiet", False)
+    progress = _Progress(quiet, "pmm uncertainty", plain_lines=False)
+
+    def report(done: int, total: int) -> None:
+        progress("runs", done, total)
+
+    try:
+        if args.sensitivity:
+            sa = pmm.sensitivity(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 bootstrap=args.bootstrap, node=args.node[0] if args.node else None, members=members,
+                                 progress=report)
+            ua = sa.uncertainty
+        else:
+            ua = pmm.uncertainty(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 nodes=args.node or None, members=members, progress=report)
+    finally:
+        progress.close()
+    write_csv(ua.rank_stats, output_path(paths[0], force=True))
+    write_csv(ua.score_stats, output_path(paths[1], force=True))
+    runs = (sa.runs if args.sensitivity else ua.runs).map(lambda v: json.dumps(v) if isinstance(v, (dict, list, tuple))
+                                                          else v)
+    write_csv(runs, output_path(paths[2], force=True))
+    if args.sensitivity:
+        write_csv(sa.indices, output_path(paths[3], force=True))
+    if not quiet:
+        if args.sensitivity:
+            print(sa.indices.round(3).to_string(index=False))
+        widest = ua.rank_stats.assign(spread=ua.rank_stats["q95"] - ua.rank_stats["q5"]).nlargest(5, "spread")
+        print("widest rank ranges (q5–q95):\n" + widest.drop(columns="spread").to_string(index=False))
+        if len(ua.failures):
+            print(f"{len(ua.failures)} runs could not be scored (see the warning)", file=sys.stderr)
+        print("wrote " + ", ".join(map(str, paths)))
+    return 0
 
 
 def _map(args: argparse.Namespace) -> int:
