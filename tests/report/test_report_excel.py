@@ -9,7 +9,8 @@ import pytest
 import pmm
 from pmm.catalog import DISCLOSURE_ORDER
 
-SHEETS = ["summary", "scores", "kpi levels", "benchmarks", "weights", "method", "provenance"]
+SHEETS = ["summary", "scores", "kpi levels", "benchmarks", "weights", "method", "provenance", "audit kpi statistics",
+          "correlation flags", "reliability"]
 
 
 @pytest.fixture(scope="module")
