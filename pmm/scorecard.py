@@ -6,7 +6,7 @@ Example:
     >>> vals = pd.DataFrame({"member": ["A", "B", "C"], "kpi": "usefulness", "value": [40, 70, 90]})
     >>> card = pmm.score(vals, cat)
     >>> card.wide()["usefulness"].tolist()
-    [0.0, 60.0, 100.0]
+    [40.0, 70.0, 90.0]
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ class Scorecard:
             >>> cat = pmm.load_catalog("indicators/rbm-example")
             >>> card = pmm.score(pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]}), cat)
             >>> card.benchmark().query("node == 'usefulness' and member == 'B'")["gap_to_best"].item()
-            -40.0
+            -20.0
         """
         return benchmark_table(self._scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
                                disclosure=disclosure)

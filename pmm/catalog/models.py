@@ -23,7 +23,7 @@ __all__ = [
     "Direction", "Disclosure", "FieldType", "Agg", "DISCLOSURE_ORDER", "DEFAULT_LEVEL_LABELS",
     "SourceField", "Source", "Measure", "SimpleDefinition", "RatioDefinition", "DerivedDefinition",
     "VariationDefinition", "ReportedDefinition", "Definition", "Goalposts", "Maturity", "Progress", "Group", "Kpi",
-    "Framework", "CatalogFile", "Period",
+    "Framework", "CatalogFile", "Period", "Number", "WholeNumber",
 ]
 
 Direction = Literal["higher", "lower", "target"]
@@ -32,6 +32,11 @@ Disclosure = Literal["public", "wco", "restricted", "confidential"]
 Period = Union[int, str]
 FieldType = Literal["string", "integer", "float", "boolean", "date", "datetime", "category"]
 Agg = Literal["count", "sum", "mean", "median", "quantile", "min", "max", "count_distinct", "share"]
+
+#: A number written in a catalog: an integer or decimal (not text, not true/false), finite (no .inf or .nan).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+#: A whole number written as a number (not text, not true/false).
+WholeNumber = Annotated[int, Field(strict=True)]
 
 #: Disclosure levels from the most open to the most closed.
 DISCLOSURE_ORDER: tuple[str, ...] = ("public", "wco", "restricted", "confidential")
@@ -93,7 +98,7 @@ class Measure(_Model):
     agg: Agg
     expr: str | None = Field(None, description="Expression aggregated (a field or a formula).")
     filter: str | None = Field(None, description="Condition selecting the rows.")
-    q: float | None = Field(None, gt=0, lt=1, description="Quantile for agg 'quantile' (0-1).")
+    q: Number | None = Field(None, gt=0, lt=1, description="Quantile for agg 'quantile' (0-1).")
 
     @model_validator(mode="after")
     def _agg_arguments(self) -> Measure:
@@ -124,7 +129,7 @@ class SimpleDefinition(Measure):
     """``type: simple`` — one measure, optionally multiplied by ``scale``."""
 
     type: Literal["simple"]
-    scale: float = Field(1.0, description="Factor applied to the result (100 for a percentage share).")
+    scale: Number = Field(1.0, description="Factor applied to the result (100 for a percentage share).")
 
 
 class RatioDefinition(_Model):
@@ -134,7 +139,7 @@ class RatioDefinition(_Model):
     source: str | None = Field(None, description="Default source of both measures.")
     numerator: Measure
     denominator: Measure
-    scale: float = Field(1.0, description="Factor applied to the ratio (100 for percent).")
+    scale: Number = Field(1.0, description="Factor applied to the ratio (100 for percent).")
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("numerator", "denominator")))
 
@@ -146,7 +151,7 @@ class DerivedDefinition(_Model):
     source: str | None = Field(None, description="Default source of the measures.")
     measures: dict[str, Measure] = Field(min_length=1)
     expr: str = Field(description="Arithmetic over the measure names, e.g. 'collected / target * 100'.")
-    scale: float = 1.0
+    scale: Number = 1.0
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("measures",)))
 
@@ -161,8 +166,8 @@ class VariationDefinition(_Model):
     type: Literal["variation"]
     source: str | None = None
     measure: Measure
-    lag: int = Field(1, ge=1, description="How many periods back the comparison period is.")
-    scale: float = Field(100.0, description="Factor applied to the relative change (100 for percent).")
+    lag: WholeNumber = Field(1, ge=1, description="How many periods back the comparison period is.")
+    scale: Number = Field(100.0, description="Factor applied to the relative change (100 for percent).")
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("measure",)))
 
@@ -188,8 +193,8 @@ class Goalposts(_Model):
     ``direction: lower``); they make a KPI's score independent of the other members scored.
     """
 
-    lower: float
-    upper: float
+    lower: Number
+    upper: Number
     rationale: str = Field("", description="One line on why these goalposts.")
 
     @model_validator(mode="after")
@@ -208,9 +213,9 @@ class Maturity(_Model):
     level unless ``inclusive`` is false. Categorical KPIs give ``answers`` (answer → level).
     """
 
-    thresholds: tuple[float, ...] | None = None
+    thresholds: tuple[Number, ...] | None = None
     inclusive: bool = True
-    answers: dict[str, int] | None = None
+    answers: dict[str, WholeNumber] | None = None
     rationale: str = Field("", description="One line on why these cut points.")
 
     @model_validator(mode="after")
@@ -243,7 +248,7 @@ class Progress(_Model):
         'green'
     """
 
-    cuts: tuple[float, ...] = Field((0.0, 1.0), description="Ascending cut points on the achievement.")
+    cuts: tuple[Number, ...] = Field((0.0, 1.0), description="Ascending cut points on the achievement.")
     labels: tuple[str, ...] = Field(("not achieved", "partly achieved", "achieved"),
                                     description="Status labels, lowest first (one more than cuts).")
     inclusive: tuple[bool, ...] = Field(description="Per cut: reached when a ≥ cut (true) or a > cut (false).")
@@ -288,7 +293,7 @@ class _Node(_Model):
     name: str = Field(min_length=1)
     description: str = ""
     parent: str | None = Field(None, description="Id of the parent group (default: the framework root).")
-    weight: float = Field(1.0, gt=0, description="Relative weight among siblings.")
+    weight: Number = Field(1.0, gt=0, description="Relative weight among siblings.")
     aggregate: dict[str, Any] | None = Field(None, description="Aggregation override for this node's children.")
 
 
@@ -305,12 +310,12 @@ class Kpi(_Node):
 
     unit: str = Field(min_length=1, description="percent, hours, days, count, ratio, currency, score, …")
     direction: Direction
-    target: float | None = Field(None, description="Target value (required for direction 'target').")
-    band: tuple[float, float] | None = Field(None, description="Target band [low, high] for direction 'target'.")
-    baseline: float | None = Field(None, description="Value at the start (the baseline period), for progress.")
+    target: Number | None = Field(None, description="Target value (required for direction 'target').")
+    band: tuple[Number, Number] | None = Field(None, description="Target band [low, high] for direction 'target'.")
+    baseline: Number | None = Field(None, description="Value at the start (the baseline period), for progress.")
     baseline_period: Period | None = Field(
         None, description="Period of the baseline; a cumulative KPI totals the periods after it.")
-    targets: dict[Period, float] = Field(
+    targets: dict[Period, Number] = Field(
         default_factory=dict, description="Targets (milestones) per period; 'target' applies to other periods.")
     cumulative: bool = Field(False, description="Progress is measured on the running total of the values.")
     goalposts: Goalposts | None = None
@@ -414,12 +419,25 @@ class Framework(_Model):
     levels: tuple[str, ...] = Field(DEFAULT_LEVEL_LABELS, min_length=2, description="Maturity labels, lowest first.")
     aggregate: dict[str, Any] | None = Field(None, description="Aggregation override for the root's children.")
     scoring: dict[str, Any] | None = Field(None, description="Default scoring method (see docs/scoring.md).")
-    weight_sets: dict[str, dict[str, float]] = Field(
+    weight_sets: dict[str, dict[str, Number]] = Field(
         default_factory=dict, description="Named alternative weights: set name → {node id: weight}.")
     progress: Progress = Field(default_factory=Progress,
                                description="Achievement cut points and status labels (see docs/scoring.md).")
     insufficient_data: Literal["exclude", "lowest"] = Field(
         "exclude", description="How 'insufficient_data' KPIs are scored: excluded, or at the lowest level (PEFA D*).")
+
+    @field_validator("levels")
+    @classmethod
+    def _distinct_levels(cls, levels: tuple[str, ...]) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for label in levels:
+            key = label.strip().casefold()
+            if not key:
+                raise ValueError("maturity level labels must not be empty")
+            if key in seen:
+                raise ValueError(f"maturity level labels must be distinct, found {seen[key]!r} and {label!r}")
+            seen[key] = label
+        return levels
 
 
 class CatalogFile(_Model):

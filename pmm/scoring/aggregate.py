@@ -156,23 +156,27 @@ def minimum(x: np.ndarray) -> np.ndarray:
 
 
 def copeland(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """COINr's ``a_copeland``: row sums of the weighted outranking matrix over members.
+    """COINr's ``a_copeland``: wins minus losses in the weighted outranking matrix of the members.
 
     Weights are rescaled to sum 1 over all children. For members i < j (in member order),
     ``O[i, j] = Σ w·[xᵢ > xⱼ] + ½ Σ w·[xᵢ = xⱼ]`` over children where both are present, and
-    ``O[j, i] = 1 − O[i, j]``; a member's score is the sum of its row. Like COINr, with missing
-    values the result depends on member order (pmm orders members by code, as COINr does).
+    ``O[j, i] = 1 − O[i, j]`` (COINr's ``outrankMatrix``). A member's score is
+    ``Σ_{j ≠ i} sign(O[i, j] − ½)``: +1 for each member it outranks, −1 for each that outranks
+    it, 0 for a tie — an integer. Like COINr, with missing values the result depends on member
+    order (pmm orders members by code, as COINr does).
 
     Example:
-        >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]]), np.ones(2)).tolist()
-        [1.0, 1.0, 1.0]
+        >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 0.0]]), np.ones(2)).tolist()
+        [1.0, 1.0, -2.0]
     """
-    w = weights / weights.sum(axis=-1, keepdims=True)
+    w = weights / np.nansum(weights, axis=-1, keepdims=True)
     a = x[..., :, None, :]
     b = x[..., None, :, :]
+    wb = w[..., None, None, :]
     with np.errstate(invalid="ignore"):
-        upper = ((a > b) * w[..., None, None, :]).sum(axis=-1) + 0.5 * ((a == b) * w[..., None, None, :]).sum(axis=-1)
+        upper = ((a > b) * wb).sum(axis=-1) + ((a == b) * wb).sum(axis=-1) / 2
     n = x.shape[-2]
     above = np.triu(np.ones((n, n), dtype=bool), k=1)
-    outrank = np.where(above, upper, 0.0) + np.where(above.T, 1.0 - np.swapaxes(upper, -1, -2), 0.0)
-    return outrank.sum(axis=-1)
+    outrank = np.where(above, upper, 1.0 - np.swapaxes(np.where(above, upper, 0.0), -1, -2))
+    votes = np.sign(outrank - 0.5)
+    return np.where(np.eye(n, dtype=bool), 0.0, votes).sum(axis=-1)

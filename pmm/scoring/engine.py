@@ -25,7 +25,7 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError
 from pmm.scoring.levels import averaging, kpi_levels, mean_level, score_bands, weakest_link
-from pmm.scoring.method import ScoringMethod, resolve_method
+from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.notices import ScoringWarning
 from pmm.scoring.pipeline import StageResult, build_context, run_stages
 from pmm.scoring.plan import PlanResult, ScoringPlan, build_plan
@@ -52,7 +52,8 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
         catalog: the framework (:func:`pmm.load_catalog`, :meth:`pmm.Catalog.from_table`), or the
             name of a shipped catalog (``"wco-pmm"``) or a catalog path, loaded with :func:`pmm.load_catalog`.
         method: a :class:`ScoringMethod`, a dict, a YAML path, or ``None`` for the catalog's
-            ``framework.scoring`` block (else the library defaults).
+            ``framework.scoring`` block, else absolute scoring (goalposts, group maturity from KPI
+            levels) when every KPI has goalposts, else the library defaults (min-max).
         members: optional member attributes (a ``member`` column plus region, income …) for
             peer-group benchmarks, denominators (``denominate``) and imputation groups
             (``impute.by``); with a ``period`` column, one row per member and period.
@@ -76,7 +77,7 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
     from pmm.scorecard import Scorecard
 
     catalog = as_catalog(catalog)
-    resolved = resolve_method(method, catalog.framework.scoring)
+    resolved = resolve_method(method, default_method(catalog))
     plan = _plan(catalog, resolved.model_dump_json())
     data = prepare_values(values, catalog)
     _warn_members_without_values(data)

@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pmm.errors import Problem, ScoringError
 
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
+
 __all__ = [
     "DenominateSpec", "ImputeSpec", "ScreenSpec", "TreatSpec", "STAGES",
     "NormaliseSpec", "WeightsSpec", "AggregateSpec", "MaturitySpec", "ScoringMethod",
     "NORMALISE_METHODS", "AGGREGATE_METHODS", "MATURITY_METHODS", "resolve_method", "merge_section",
+    "ABSOLUTE_DEFAULT", "default_method",
 ]
 
 NormaliseMethod = Literal["minmax", "zscore", "goalposts", "target", "frontier", "fraction_of_max", "rank",
@@ -253,12 +257,35 @@ def _problems(exc: ValidationError, where: str, node: str = "") -> list[Problem]
     return out
 
 
+#: The default method of a catalog whose every KPI has goalposts: absolute scores (goalposts) and
+#: group maturity from the KPIs' threshold levels, so nobody's score depends on who else is scored.
+ABSOLUTE_DEFAULT: dict[str, Any] = {"normalise": {"method": "goalposts"}, "maturity": {"method": "mean"}}
+
+
+def default_method(catalog: Catalog) -> dict[str, Any] | None:
+    """The catalog's default method: its ``framework.scoring`` block, else :data:`ABSOLUTE_DEFAULT`
+    when every KPI has goalposts (categorical KPIs have them implied: levels 1 to the number of
+    framework levels), else ``None`` (the library defaults, min-max).
+
+    Example:
+        >>> import pmm
+        >>> default_method(pmm.load_catalog("indicators/rbm-example"))["normalise"]
+        {'method': 'goalposts'}
+    """
+    if catalog.framework.scoring is not None:
+        return catalog.framework.scoring
+    if catalog.kpis and all(k.goalposts is not None or k.categorical for k in catalog.kpis):
+        return ABSOLUTE_DEFAULT
+    return None
+
+
 def resolve_method(method: ScoringMethod | dict[str, Any] | str | Path | None,
                    catalog_default: dict[str, Any] | None = None) -> ScoringMethod:
     """The complete :class:`ScoringMethod` from a model, a dict, a YAML path, or ``None``.
 
-    ``None`` takes the catalog's ``framework.scoring`` block, else the library defaults. Sections
-    missing from a dict or YAML file take the library defaults.
+    ``None`` takes ``catalog_default`` (see :func:`default_method`: the catalog's
+    ``framework.scoring`` block, or absolute scoring when every KPI has goalposts), else the library
+    defaults. Sections missing from a dict or YAML file take the library defaults.
 
     Example:
         >>> resolve_method({"weights": {"method": "equal"}}).weights.method

@@ -58,7 +58,8 @@ class StageContext:
         method: the scoring method (only its ``denominate/impute/screen/treat`` sections are used).
         divisor: ``denominator / denominator_scale`` of each cell of a KPI with a denominator
             (NaN where the members table has none), or ``None`` without ``denominate``.
-        fillable: cells imputation may fill (status ``missing`` or ``not_reported``).
+        fillable: cells imputation may fill (status ``missing`` or ``not_reported``; cells that
+            lost their value for lack of a denominator are added by :func:`run_stages`).
         applicable: cells that count for screening coverage (not ``not_applicable``).
         groups: ``(period, member)`` group codes for ``impute.by`` (−1: no group), or ``None``.
         times: ``(period,)`` period positions for ``linear`` imputation (the periods when numeric).
@@ -302,7 +303,7 @@ def _divisor(catalog: Catalog, data: KpiData, members: pd.DataFrame | None) -> n
     n_per, n_mem = len(data.periods), len(data.members)
     divisor = np.ones((n_per, n_mem, len(catalog.kpis)))
     for k, kpi in enumerate(catalog.kpis):
-        if kpi.denominator is None:
+        if kpi.denominator is None or np.isnan(data.numeric[..., k]).all():
             continue
         _need_members(members, "denominate", kpi.denominator, kpi.id)
         column = _member_rows(members, data, kpi.denominator)
@@ -379,7 +380,8 @@ def run_stages(x: np.ndarray, context: StageContext) -> StageResult:
         denominated, lost = denominate(x, context.divisor)
     imputed, filled = denominated, np.zeros(x.shape, dtype=bool)
     if method.impute is not None:
-        imputed, filled = impute(denominated, method.impute.method, context.fillable, groups=context.groups,
+        fillable = lost if context.fillable is None else context.fillable | lost
+        imputed, filled = impute(denominated, method.impute.method, fillable, groups=context.groups,
                                  times=context.times)
     screened, coverage, included = imputed, None, None
     if method.screen is not None:

@@ -228,26 +228,44 @@ def treat(x: np.ndarray, *, method: str | np.ndarray = "winsorise", winmax: floa
     on = _flat(active, rows_shape, bool)
     fail = on & ~passes & ~undefined
     methods = np.asarray(method)
-    unknown = sorted(set(np.unique(methods).tolist()) - {"winsorise", "boxcox"})
+    unknown = sorted(set(methods[~np.isin(methods, ("winsorise", "boxcox"))].reshape(-1).tolist()))
     if unknown:
         raise ValueError(f"treatment method must be 'winsorise' or 'boxcox', found {unknown}")
-    use_boxcox = fail & _flat(methods == "boxcox", rows_shape, bool)
-    use_win = fail & ~use_boxcox
-    win, high, low, nwin, broken = _winsorise(y, use_win, _flat(winmax, rows_shape, float), skew_limit, kurt_limit,
-                                              _flat(force, rows_shape, bool))
+    rows = np.flatnonzero(fail)                 # only flagged KPIs are touched: every step below runs on them
+
+    def sub(value: Any, dtype: Any) -> np.ndarray:
+        return _flat(value, rows_shape, dtype)[rows]
+
+    part = y[rows]
+    use_boxcox = sub(methods == "boxcox", bool)
+    win, high_p, low_p, nwin_p, broken = _winsorise(part, ~use_boxcox, sub(winmax, float), skew_limit[rows],
+                                                    kurt_limit[rows], sub(force, bool))
     s1, k1 = _rows_skew_kurt(win)
-    still, _ = _test(s1, k1, skew_limit, kurt_limit)
-    used_log = use_win & ~still & ~broken & _flat(log, rows_shape, bool)
-    base = np.where(_flat(combine, rows_shape, bool)[:, None], win, y)
-    out = np.where(used_log[:, None], _log_ct(base), win)
+    still, _ = _test(s1, k1, skew_limit[rows], kurt_limit[rows])
+    log_p = ~use_boxcox & ~still & ~broken & sub(log, bool)
+    treated = win
+    if log_p.any():
+        base = np.where(sub(combine, bool)[:, None], win, part)
+        treated = np.where(log_p[:, None], _log_ct(base), win)
     if use_boxcox.any():
-        out = np.where(use_boxcox[:, None], _boxcox(y, _flat(lam, rows_shape, float)), out)
-    out = np.where(broken[:, None], y, out)        # COINr returns the untreated KPI when its test breaks
-    high = high & ~broken[:, None]
-    low = low & ~broken[:, None]
-    nwin = np.where(broken, 0.0, nwin)
-    s2, k2 = _rows_skew_kurt(out)
-    passed, _ = _test(s2, k2, skew_limit, kurt_limit)
+        treated = np.where(use_boxcox[:, None], _boxcox(part, sub(lam, float)), treated)
+    treated = np.where(broken[:, None], part, treated)      # COINr returns the untreated KPI when its test breaks
+    out = y.copy()
+    out[rows] = treated
+    high = np.zeros(y.shape, dtype=bool)
+    low = np.zeros(y.shape, dtype=bool)
+    high[rows] = high_p & ~broken[:, None]
+    low[rows] = low_p & ~broken[:, None]
+    nwin = np.zeros(len(y), dtype=int)
+    nwin[rows] = np.where(broken, 0, nwin_p)
+    used_log = np.zeros(len(y), dtype=bool)
+    used_log[rows] = log_p
+    used_boxcox = np.zeros(len(y), dtype=bool)
+    used_boxcox[rows] = use_boxcox
+    s2, k2 = s0.copy(), k0.copy()
+    s2[rows], k2[rows] = _rows_skew_kurt(treated)
+    passed = ~fail
+    passed[rows], _ = _test(s2[rows], k2[rows], skew_limit[rows], kurt_limit[rows])
 
     def shaped(a: np.ndarray) -> np.ndarray:
         return a.reshape(rows_shape)
@@ -256,6 +274,6 @@ def treat(x: np.ndarray, *, method: str | np.ndarray = "winsorise", winmax: floa
         return np.moveaxis(a.reshape(rows_shape + (x.shape[-2],)), -1, -2)
 
     return TreatResult(values=points(out), skew=shaped(s0), kurt=shaped(k0), skew_after=shaped(s2),
-                       kurt_after=shaped(k2), flagged=shaped(fail), winsorised=shaped(nwin).astype(int),
-                       log=shaped(used_log), boxcox=shaped(use_boxcox), passed=shaped(passed | ~fail),
+                       kurt_after=shaped(k2), flagged=shaped(fail), winsorised=shaped(nwin),
+                       log=shaped(used_log), boxcox=shaped(used_boxcox), passed=shaped(passed),
                        high=points(high), low=points(low))

@@ -31,7 +31,7 @@ import pandas as pd
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.engine import _integers, _members, _take
 from pmm.scoring.ensemble import EnsembleResult, run_ensemble
-from pmm.scoring.method import ScoringMethod, resolve_method
+from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.plan import build_plan
 from pmm.scoring.values import KpiData, prepare_values
 from pmm.scoring.vary import Design, Discrete, parse_vary, sample_design
@@ -213,7 +213,7 @@ def run_analysis(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod |
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ScoringError(Problem(f"n must be an integer ≥ 2, found {n!r}", where="n",
                                    hint="the number of sampled points, e.g. 1000", code="n"))
-    base = resolve_method(method, catalog.framework.scoring)
+    base = resolve_method(method, default_method(catalog))
     inputs = parse_vary(vary, base, catalog)
     if kind == "sa" and len(inputs) < 2:
         raise ScoringError(Problem(f"a sensitivity analysis needs at least 2 varied inputs, found {len(inputs)}",

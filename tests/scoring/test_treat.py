@@ -1,6 +1,6 @@
 """Outlier treatment against an independent port of COINr 1.1.14's Treat default (winsorise + log_CT).
 
-The reference below is written from COINr's R source (``R/treat.R``: ``check_SkewKurt``,
+The reference (``coinr_treat`` in ``conftest.py``) is written from COINr's R source (``R/treat.R``: ``check_SkewKurt``,
 ``winsorise``, ``log_CT``, ``Treat.numeric``) one vector at a time with plain Python loops and
 ``scipy.stats.skew/kurtosis(bias=False)`` — it shares no code with ``pmm.scoring.treat``.
 """
@@ -24,49 +24,6 @@ from pmm.scoring.treat import skew_kurt, treat
 ASEM_METHOD = {"treat": {"winmax": 5}, "normalise": {"method": "minmax"}, "aggregate": {"method": "arithmetic"}}
 
 
-def check(x: np.ndarray, skew_t: float = 2.0, kurt_t: float = 3.5) -> tuple[bool | None, float, float]:
-    """COINr check_SkewKurt: pass unless |skew| >= 2 and kurt >= 3.5; None for R's NA."""
-    v = x[~np.isnan(x)]
-    sk = stats.skew(v, bias=False) if len(v) >= 3 else np.nan
-    kt = stats.kurtosis(v, bias=False) if len(v) >= 4 else np.nan
-    a = abs(sk) < skew_t if not np.isnan(sk) else None
-    b = kt < kurt_t if not np.isnan(kt) else None
-    if a or b:
-        return True, sk, kt
-    if a is None or b is None:
-        return None, sk, kt
-    return False, sk, kt
-
-
-def coinr_treat(x: np.ndarray, winmax: int = 5) -> dict:
-    """COINr Treat.numeric with the default specs, on one vector."""
-    x = x.astype(float).copy()
-    passing, sk0, kt0 = check(x)
-    out = {"x": x.copy(), "skew": sk0, "kurt": kt0, "nwin": 0, "log": False, "hi": set(), "lo": set()}
-    if passing is None or passing:
-        return out
-    w = x.copy()
-    nwin, imax, imin = 0, [], []
-    ok = False
-    while not ok and nwin < winmax:
-        v = w[~np.isnan(w)]
-        if stats.skew(v, bias=False) >= 0:
-            top = np.nanmax(w)
-            imax = [i for i in range(len(w)) if w[i] == top]
-            w[imax] = max(w[i] for i in range(len(w)) if i not in imax and not np.isnan(w[i]))
-        else:
-            bottom = np.nanmin(w)
-            imin = [i for i in range(len(w)) if w[i] == bottom]
-            w[imin] = min(w[i] for i in range(len(w)) if i not in imin and not np.isnan(w[i]))
-        nwin = len(imax) + len(imin)
-        ok = bool(check(w)[0])
-    out.update(nwin=nwin, hi=set(imax), lo=set(imin), x=w)
-    if not ok:
-        lo, hi = np.nanmin(x), np.nanmax(x)
-        out.update(x=np.log(x - lo + 0.01 * (hi - lo)), log=True)
-    return out
-
-
 @pytest.fixture(scope="module")
 def asem_matrix(asem_data, asem_meta) -> tuple[list[str], np.ndarray]:
     kpis = asem_meta.loc[asem_meta["Type"] == "Indicator", "iCode"].tolist()
@@ -86,7 +43,7 @@ def test_type2_skew_and_kurtosis_equal_scipy_and_pandas(asem_matrix) -> None:
 
 
 @pytest.mark.parametrize("winmax", [1, 2, 5])
-def test_asem_treatment_matches_the_coinr_port(asem_matrix, winmax) -> None:
+def test_asem_treatment_matches_the_coinr_port(asem_matrix, winmax, coinr_treat) -> None:
     kpis, x = asem_matrix
     got = treat(x, winmax=winmax)
     for j, kpi in enumerate(kpis):
@@ -117,7 +74,7 @@ def test_only_both_limits_flag_and_the_limits_are_inclusive() -> None:
     np.testing.assert_array_equal(treat(x).flagged, (np.abs(s) >= 2) & (k >= 3.5))
 
 
-def test_ties_at_the_extreme_are_all_replaced() -> None:
+def test_ties_at_the_extreme_are_all_replaced(coinr_treat) -> None:
     x = np.array([*np.arange(1.0, 29.0), 100.0, 100.0])
     got = treat(x[:, None], winmax=5)
     want = coinr_treat(x, 5)
@@ -174,7 +131,7 @@ def test_treatment_preserves_order(x, winmax) -> None:
         assert np.all(np.diff(got[order, j]) >= -1e-9 * max(1.0, np.abs(got[:, j]).max()))
 
 
-def test_card_treatment_tables_and_overrides(asem_values, asem_meta) -> None:
+def test_card_treatment_tables_and_overrides(asem_values, asem_meta, coinr_treat) -> None:
     meta = asem_meta.copy()
     cat = pmm.Catalog.from_table(meta)
     kpis = {k.id: k for k in cat.kpis}
