@@ -331,7 +331,8 @@ def correlation_heatmap(card: Any, *, method: str = "pearson", levels: int | tup
         group: only the nodes under this group.
         stage: the data of level 1 (see ``card.audit``).
         pval: significance level; 0 shows every correlation.
-        threshold, negative: the flag limits.
+        threshold: siblings correlated above it are outlined as collinear.
+        negative: siblings correlated below it are outlined as conflicting.
         period: the period (default: the latest).
         ax: an Axes to draw into.
 
