@@ -18,6 +18,7 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
+from pmm.scoring.progress import group_progress_table, progress_table
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -57,10 +58,10 @@ class Scorecard:
 
     def __init__(self, *, catalog: Catalog, method: ScoringMethod, members: pd.DataFrame | None,
                  scores: pd.DataFrame, levels: pd.DataFrame, weights: pd.DataFrame, provenance: dict[str, Any],
-                 periods: list[Any], trace: PipelineTrace):
+                 periods: list[Any], trace: PipelineTrace, goals: pd.DataFrame | None = None):
         for name, value in [("catalog", catalog), ("method", method), ("_members", members), ("_scores", scores),
                             ("_levels", levels), ("_weights", weights), ("_provenance", provenance),
-                            ("_periods", list(periods)), ("_trace", trace)]:
+                            ("_periods", list(periods)), ("_trace", trace), ("_goals", goals)]:
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -108,7 +109,7 @@ class Scorecard:
             >>> cat = pmm.load_catalog("indicators/rbm-example")
             >>> vals = pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]})
             >>> pmm.score(vals, cat).stage("normalised").query("kpi == 'usefulness'")["value"].tolist()
-            [0.0, 60.0, 100.0]
+            [40.0, 70.0, 90.0]
         """
         return self._trace.stage(name)
 
@@ -197,8 +198,44 @@ class Scorecard:
         return benchmark_table(self._scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
                                disclosure=disclosure)
 
+    @property
+    def progress(self) -> pd.DataFrame:
+        """Achievement against baseline and target of every KPI that has both (see :mod:`pmm.scoring.progress`).
+
+        Columns ``member, period, kpi, value, baseline, target, achievement, status``;
+        ``achievement = (value − baseline) / (target − baseline)``; ``status`` from the catalog's
+        ``progress`` block. ``baseline``/``target`` columns of the values table override the catalog.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A"], "kpi": ["usefulness"], "value": [70.0], "baseline": [50.0]})
+            >>> pmm.score(vals, cat).progress[["value", "baseline", "target", "achievement", "status"]].values.tolist()
+            [[70.0, 50.0, 80.0, 0.6666666666666666, 'partly achieved']]
+        """
+        return progress_table(self._levels, self.catalog, self._goals, self._periods)
+
+    @property
+    def group_progress(self) -> pd.DataFrame:
+        """Progress of every group and the index: the weighted share of their KPIs achieved, and a status.
+
+        Columns ``member, period, node, kind, n_kpis, n_achieved, achievement, status`` (see
+        :func:`pmm.scoring.progress.group_progress_table`). A group is "achieved" only when
+        every KPI under it is.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": "A", "kpi": ["participants", "usefulness"], "value": [400.0, 90.0]})
+            >>> pmm.score(vals, cat).group_progress.query("node == 'rbm'")["status"].item()
+            'achieved'
+        """
+        return group_progress_table(self.progress, self.catalog, self._weights)
+
     def changes(self) -> pd.DataFrame:
-        """Period-over-period change of score, maturity level and rank (``rank_change`` > 0 = moved up).
+        """Period-over-period change of raw value (``value_previous, value_change, value_change_pct``),
+        score, maturity level and rank (``rank_change`` > 0 = moved up); see
+        :func:`pmm.scoring.benchmark.changes_table`.
 
         Example:
             >>> import pandas as pd, pmm
@@ -208,7 +245,7 @@ class Scorecard:
             >>> pmm.score(vals, cat).changes().query("node == 'usefulness'")[["member", "rank_change"]].values.tolist()
             [['A', 1], ['B', -1]]
         """
-        return changes_table(self._scores, self._periods)
+        return changes_table(self._scores, self._periods, self._levels)
 
     def profile(self, member: Any, period: Any = None, top: int = 5) -> pd.DataFrame:
         """The member's strengths and weaknesses: its ``top`` best- and worst-ranked KPIs.

@@ -28,6 +28,7 @@ from pmm.scoring.levels import averaging, kpi_levels, mean_level, score_bands, w
 from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.notices import ScoringWarning
 from pmm.scoring.pipeline import StageResult, build_context, run_stages
+from pmm.scoring.progress import goal_overrides
 from pmm.scoring.plan import PlanResult, ScoringPlan, build_plan
 from pmm.scoring.tables import grid as _grid
 from pmm.scoring.tables import long_column as _long
@@ -108,7 +109,7 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
         scores=_scores_frame(plan, data, result, maturity, plus, flagged, imputed),
         levels=_levels_frame(plan, data, result, levels, status, stages.imputed_cells[0]),
         weights=_weights_frame(plan, data, result),
-        provenance=provenance, periods=list(data.periods), trace=trace)
+        provenance=provenance, periods=list(data.periods), trace=trace, goals=goal_overrides(values))
 
 
 def run_plan(plan: ScoringPlan, data: KpiData, stages: StageResult, *,

@@ -193,7 +193,8 @@ def treat(x: np.ndarray, *, method: str | np.ndarray = "winsorise", winmax: floa
         method: ``"winsorise"`` (then ``log_CT`` when still failing) or ``"boxcox"``; a string
             array gives one method per KPI.
         winmax: winsorisation limit (``nwin ≥ winmax`` stops; ``np.inf`` = no limit).
-        skew, kurt: the test's thresholds.
+        skew: the test's skewness threshold (|skew| ≥ this fails …).
+        kurt: … and its kurtosis threshold (kurt ≥ this fails).
         log: apply ``log_CT`` when winsorisation does not pass.
         combine: ``log_CT`` on the winsorised instead of the original values.
         force: keep winsorising until ``winmax`` even once the test passes.
