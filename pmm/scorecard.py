@@ -284,7 +284,8 @@ class Scorecard:
     @property
     def plot(self) -> Any:
         """Plots of this scorecard: ``card.plot.radar(member)``, ``.ranking()``, ``.maturity_heatmap()``,
-        ``.trend(member)``, ``.distribution(kpi, member=…)`` (see :mod:`pmm.report.plots`).
+        ``.trend(member)``, ``.distribution(kpi, member=…)``, the audit's ``.correlation_heatmap()`` and
+        ``.stage_distribution(kpi)`` (see :mod:`pmm.report.plots`).
 
         Example:
             >>> import pmm
