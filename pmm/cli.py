@@ -150,10 +150,14 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("template", parents=[common], formatter_class=raw, help="write a self-assessment form (.xlsx)",
                        description="Write an Excel input form with a row per KPI; read filled forms back with "
-                                   "pmm.read_values or pass them to pmm score / pmm report.",
+                                   "pmm.read_values or pass them to pmm score / pmm report. With --members, write "
+                                   "an empty members table (member, name, region, income_group) instead.",
                        epilog="examples:\n  pmm template wco-pmm -o form.xlsx\n"
-                              "  pmm template wco-pmm --member KEN --period 2024 --disclosure wco -o KEN-2024.xlsx")
-    p.add_argument("catalog", help="catalog file, directory, or shipped name")
+                              "  pmm template wco-pmm --member KEN --period 2024 --disclosure wco -o KEN-2024.xlsx\n"
+                              "  pmm template --members -o members.csv")
+    p.add_argument("catalog", nargs="?", help="catalog file, directory, or shipped name (not with --members)")
+    p.add_argument("--members", action="store_true",
+                   help="write a members table template (.csv) for --members/--peers instead of a form")
     p.add_argument("-o", "--output", required=True, metavar="XLSX", help="the form file")
     p.add_argument("--member", default="", help="pre-fill the member code")
     p.add_argument("--period", default="", help="pre-fill the period")
@@ -328,6 +332,17 @@ def _report(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     import pmm
 
+    if args.members:
+        from pmm.report.template import write_members_template
+
+        members = (args.member,) if args.member else ()
+        path = write_members_template(args.output, members=members, force=args.force)
+        if not args.quiet:
+            print(f"wrote {path}: fill in a row per member, then pass --members {path} --peers region")
+        return 0
+    if args.catalog is None:
+        raise PmmError("pmm template needs a catalog (e.g. pmm template wco-pmm -o form.xlsx), or --members "
+                       "for a members table")
     period: int | str = int(args.period) if args.period.isdigit() else args.period
     path = pmm.write_template(pmm.load_catalog(args.catalog), args.output, member=args.member, period=period,
                               disclosure=args.disclosure, force=args.force)
@@ -349,7 +364,8 @@ def _demo(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print(f"pmm demo: done in {time.perf_counter() - started:.1f} s; outputs in {result.folder.resolve()}/")
-        for label, path in (("report", result.report), ("workbook", result.workbook), ("KPI values", result.values)):
+        for label, path in (("report", result.report), ("workbook", result.workbook), ("KPI values", result.values),
+                            ("members", result.members)):
             print(f"  {label:<11} {path}")
         print()
         print("\n".join(result.summary()))

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError, Problem
+from pmm.report.tables import NOT_APPLICABLE_TEXT
 from pmm.report.form_layout import (
     ANSWER_SEPARATOR,
     COLUMNS,
@@ -32,7 +33,10 @@ from pmm.report.form_layout import (
     column_letter,
 )
 
-__all__ = ["read_values", "FormError"]
+__all__ = ["read_values", "FormError", "PERCENT_UNITS"]
+
+#: KPI units that a percentage-formatted Excel cell (85 %, stored as 0.85) converts to (85).
+PERCENT_UNITS = frozenset({"percent", "%", "per cent", "percentage", "pct"})
 
 _COLUMN_LETTERS = {key: column_letter(key) for key in COLUMNS}
 
@@ -130,6 +134,15 @@ def _read_form(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
                                     where=status_ref, node=kpi, hint="use the drop-down"))
             continue
         empty = raw is None or (isinstance(raw, str) and not raw.strip())
+        if isinstance(raw, str) and raw.strip().lower() in NOT_APPLICABLE_TEXT:  # "n/a" typed as the value
+            if label not in ("", "not applicable"):
+                problems.append(Problem(f"the value is {raw!r} (not applicable) but the status is {label!r}",
+                                        where=value_ref, node=kpi, hint="clear the value and set the status to "
+                                        "'not applicable', or enter the value"))
+                continue
+            rows.append({"member": member, "period": period, "kpi": kpi, "value": math.nan,
+                         "status": "not_applicable"})
+            continue
         if label in ("not applicable", "not available"):
             if not empty:
                 problems.append(Problem(f"a value ({raw!r}) is given but the status is {label!r}", where=value_ref,
@@ -160,6 +173,14 @@ def _read_form(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
                 problems.append(Problem(f"expected a number; found {raw!r}", where=value_ref, node=kpi,
                                         hint="type a plain number such as 12.5 (no units or thousands separators)"))
                 continue
+            if not isinstance(raw, str) and "%" in str(sheet[f"{_COLUMN_LETTERS['value']}{r}"].number_format):
+                unit = str(cells["unit"] or "").strip().lower()
+                if unit not in PERCENT_UNITS:  # Excel stores 85 % as 0.85: only a percent KPI can take it
+                    problems.append(Problem(f"the cell is formatted as a percentage ({value:.0%}) but the KPI's "
+                                            f"unit is {cells['unit']!r}", where=value_ref, node=kpi,
+                                            hint=f"format the cell as a number and type the value in {cells['unit']}"))
+                    continue
+                value = round(value * 100, 10)
         rows.append({"member": member, "period": period, "kpi": kpi, "value": value, "status": "ok"})
     return rows
 

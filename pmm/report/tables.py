@@ -22,9 +22,48 @@ import pandas as pd
 
 from pmm.errors import PmmError, Problem
 
-__all__ = ["read_table", "read_tables", "TABLE_SUFFIXES"]
+__all__ = ["read_table", "read_tables", "mark_not_applicable", "TABLE_SUFFIXES", "NOT_APPLICABLE_TEXT"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".xlsx")
+#: How "not applicable" is typed in a value cell; such values get the status ``not_applicable``.
+NOT_APPLICABLE_TEXT = frozenset({"n/a", "na", "n.a.", "not applicable", "not_applicable"})
+#: What pandas reads as missing by default, less the spellings of "not applicable" (and NA, Namibia's code).
+_MISSING_TEXT = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                 "<NA>", "NULL", "NaN", "None", "nan", "null"]
+
+
+def mark_not_applicable(table: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Values typed as ``n/a`` (``NA``, ``not applicable`` …) become status ``not_applicable``, explicitly.
+
+    Without this, pandas would read ``n/a`` as a missing value and the KPI would count as not
+    reported. A row whose status says something else (``ok``) is refused.
+
+    Example:
+        >>> t = mark_not_applicable(pd.DataFrame({"member": ["A", "B"], "kpi": "k", "value": ["12.5", "n/a"]}), "v.csv")
+        >>> t[["value", "status"]].values.tolist()
+        [[12.5, None], [nan, 'not_applicable']]
+    """
+    if "value" not in table.columns or table["value"].dtype.kind in "fiub":
+        return table
+    value = table["value"]
+    typed = value.notna() & value.astype(str).str.strip().str.lower().isin(NOT_APPLICABLE_TEXT)
+    if not typed.any():
+        return table
+    table = table.copy()
+    if "status" in table.columns:
+        conflict = typed & table["status"].notna() & (table["status"] != "not_applicable")
+        if conflict.any():
+            rows = [int(i) + 2 for i in table.index[conflict][:10]]  # file lines: header is line 1
+            raise PmmError(Problem(f"value 'n/a' with another status ({table.loc[conflict, 'status'].iloc[0]!r}) "
+                                   f"on line(s) {rows}", where=f"{where} column 'value'",
+                                   hint="leave the value empty and set the status to not_applicable"))
+    else:
+        table["status"] = pd.Series([None] * len(table), index=table.index, dtype=object)
+    table.loc[typed, "status"] = "not_applicable"
+    rest = value.mask(typed)
+    numbers = pd.to_numeric(rest, errors="coerce")
+    table["value"] = numbers if numbers.notna().sum() == rest.notna().sum() else rest
+    return table
 
 
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -54,7 +93,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
                                f"{', '.join(TABLE_SUFFIXES)}", where=str(path), hint="save the table as CSV"))
     if suffix == ".csv":
         try:
-            return pd.read_csv(path)
+            return mark_not_applicable(pd.read_csv(path, keep_default_na=False, na_values=_MISSING_TEXT), str(path))
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
             raise PmmError(Problem(f"not a readable CSV table: {exc}", where=str(path),
                                    hint="save it as UTF-8 CSV with one header row")) from None
@@ -74,7 +113,10 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         is_form = first["A1"].value == FORM_TITLE
     except Exception as exc:  # openpyxl raises many types for broken files
         raise PmmError(Problem(f"not a readable Excel workbook: {exc}", where=str(path), hint="save it as .xlsx")) from None
-    return read_values(path) if is_form else pd.read_excel(path, sheet_name=0)
+    if is_form:
+        return read_values(path)
+    return mark_not_applicable(pd.read_excel(path, sheet_name=0, keep_default_na=False, na_values=_MISSING_TEXT),
+                               str(path))
 
 
 def read_tables(paths: Sequence[str | os.PathLike[str]]) -> pd.DataFrame:

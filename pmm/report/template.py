@@ -32,7 +32,11 @@ from pmm.report.form_layout import (
     column_letter,
 )
 
-__all__ = ["write_template"]
+__all__ = ["write_template", "write_members_template", "MEMBER_COLUMNS"]
+
+#: The columns of a members table: the code used in the forms and values, a display name, and the
+#: attributes peer groups are formed by (``--peers region``); add any other attribute column.
+MEMBER_COLUMNS = ("member", "name", "region", "income_group")
 
 _MAX_INLINE_LIST = 250  # Excel limits an inline validation list to 255 characters
 
@@ -133,3 +137,30 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
         ws.add_data_validation(answer_list)
         answer_list.add(value_cell)
     return save_workbook(wb, path)
+
+
+def write_members_template(path: str | os.PathLike[str], *, members: tuple[str, ...] = (),
+                           force: bool = False) -> Path:
+    """Write an empty members table (``pmm template --members``): a CSV with :data:`MEMBER_COLUMNS`.
+
+    Fill in one row per member administration and pass it as ``--members members.csv`` (or
+    ``members=`` to :func:`pmm.score`); ``--peers region`` then forms peer groups by region.
+
+    Args:
+        path: the ``.csv`` file to write.
+        members: member codes written in the first column, one row each (the rest left empty).
+        force: overwrite an existing file.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> out = write_members_template(pathlib.Path(tempfile.mkdtemp()) / "members.csv", members=("KEN", "UGA"))
+        >>> out.read_text().splitlines()
+        ['member,name,region,income_group', 'KEN,,,', 'UGA,,,']
+    """
+    import pandas as pd
+
+    from pmm.report.paths import write_csv
+
+    path = output_path(path, force=force, suffix=".csv", what="members")
+    frame = pd.DataFrame({c: list(members) if c == "member" else [None] * len(members) for c in MEMBER_COLUMNS})
+    return write_csv(frame, path)
