@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +36,7 @@ EPILOG = """examples:
   pmm score wco-pmm values.csv -o out/   score KPI values; writes out/scorecard.xlsx and CSVs
   pmm report wco-pmm values.csv -o r.html  the HTML scorecard report
   pmm template wco-pmm -o form.xlsx      a self-assessment input form
+  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/   how robust are the ranks?
 """
 
 
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_schema)
     _add_output_commands(sub, common)
     _add_map_command(sub, common)
+    _add_uncertainty_command(sub, common)
     return parser
 
 
@@ -117,7 +120,7 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
     p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
                    help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
-    p.add_argument("--min-group-size", type=int, default=3, metavar="N",
+    p.add_argument("--min-group-size", type=_count, default=3, metavar="N",
                    help="suppress peer statistics over groups smaller than N (default: 3)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
@@ -172,8 +175,8 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                                    "and kpi_values.csv.",
                        epilog="examples:\n  pmm demo\n  pmm demo -o workshop --members 30 --seed 7 --force")
     p.add_argument("-o", "--output", default="pmm-demo", metavar="DIR", help="output folder (default: ./pmm-demo)")
-    p.add_argument("--members", type=int, default=22, help="number of administrations (default: 22)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--members", type=_count, default=22, help="number of administrations (default: 22)")
+    p.add_argument("--seed", type=_whole_number, default=0, help="random seed (default: 0)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_demo)
 
@@ -202,19 +205,100 @@ def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=_map)
 
 
-def _map(args: argparse.Namespace) -> int:
-    import pandas as pd
+def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``pmm uncertainty CATALOG VALUES... --vary vary.yaml -n 1000 -o DIR``."""
+    p = sub.add_parser("uncertainty", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="how robust are the ranks? uncertainty and sensitivity analysis",
+                       description="Score N method variants sampled from a vary file (method paths and their "
+                                   "alternatives, see docs/uncertainty.md) and write OUT/rank_stats.csv, "
+                                   "OUT/score_stats.csv and OUT/runs.csv; with --sensitivity, a Saltelli design of "
+                                   "N·(d+2) runs and OUT/sensitivity.csv.",
+                       epilog="examples:\n  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/\n"
+                              "  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 500 --sensitivity "
+                              "--bootstrap 100 -o robust/")
+    _add_scoring_inputs(p)
+    p.add_argument("--vary", required=True, metavar="YAML", help="method paths and their alternatives")
+    p.add_argument("-n", type=int, default=1000, help="number of runs (sensitivity: base sample size N)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    p.add_argument("--node", action="append", default=[], help="node whose ranks are analysed (repeatable; "
+                                                                "default: the index)")
+    p.add_argument("--sensitivity", action="store_true", help="also estimate sensitivity indices (Saltelli)")
+    p.add_argument("--bootstrap", type=int, default=100, help="bootstrap samples of the indices (default: 100)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.set_defaults(run=_uncertainty)
 
+
+def _read_vary(path: str) -> dict[str, Any]:
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise PmmError(f"vary file {path} does not exist")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PmmError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PmmError(f"{path}: a vary file maps method paths to alternatives, found {type(data).__name__} "
+                       "(hint: e.g. 'aggregate.method: [arithmetic, geometric]')")
+    return data
+
+
+def _uncertainty(args: argparse.Namespace) -> int:
     import pmm
+    from pmm.report.tables import read_table, read_tables
+
+    out = Path(args.output)
+    paths = [out / "rank_stats.csv", out / "score_stats.csv", out / "runs.csv"]
+    paths += [out / "sensitivity.csv"] if args.sensitivity else []
+    _refuse_existing(paths, args.force)
+    catalog = pmm.load_catalog(args.catalog)
+    values = read_tables(args.values)
+    members = read_table(args.members) if args.members else None
+    vary = _read_vary(args.vary)
+    quiet = getattr(args, "quiet", False)
+    progress = _Progress(quiet, "pmm uncertainty", plain_lines=False)
+
+    def report(done: int, total: int) -> None:
+        progress("runs", done, total)
+
+    try:
+        if args.sensitivity:
+            sa = pmm.sensitivity(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 bootstrap=args.bootstrap, node=args.node[0] if args.node else None, members=members,
+                                 progress=report)
+            ua = sa.uncertainty
+        else:
+            ua = pmm.uncertainty(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 nodes=args.node or None, members=members, progress=report)
+    finally:
+        progress.close()
+    write_csv(ua.rank_stats, output_path(paths[0], force=True))
+    write_csv(ua.score_stats, output_path(paths[1], force=True))
+    runs = (sa.runs if args.sensitivity else ua.runs).map(lambda v: json.dumps(v) if isinstance(v, (dict, list, tuple))
+                                                          else v)
+    write_csv(runs, output_path(paths[2], force=True))
+    if args.sensitivity:
+        write_csv(sa.indices, output_path(paths[3], force=True))
+    if not quiet:
+        if args.sensitivity:
+            print(sa.indices.round(3).to_string(index=False))
+        widest = ua.rank_stats.assign(spread=ua.rank_stats["q95"] - ua.rank_stats["q5"]).nlargest(5, "spread")
+        print("widest rank ranges (q5–q95):\n" + widest.drop(columns="spread").to_string(index=False))
+        if len(ua.failures):
+            print(f"{len(ua.failures)} runs could not be scored (see the warning)", file=sys.stderr)
+        print("wrote " + ", ".join(map(str, paths)))
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    import pmm
+    from pmm.report.tables import read_table
 
     outputs = [Path(args.output), *([Path(args.accounting)] if args.accounting else [])]
     _refuse_existing(outputs, args.force)
-    tables = []
-    for name in args.data:
-        path = Path(name)
-        if not path.is_file():
-            raise PmmError(f"data file {name} does not exist")
-        tables.append(pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path))
+    tables = [read_table(name, kpi_values=False) for name in args.data]
     profile = pmm.load_profile(args.profile)
     quiet = getattr(args, "quiet", False)
     progress = _Progress(quiet, "pmm map")
@@ -223,9 +307,9 @@ def _map(args: argparse.Namespace) -> int:
                          engine=args.engine, strict=args.strict, progress=progress)
     finally:
         progress.close()
-    write_csv(result.values, output_path(outputs[0], force=True))
+    write_csv(result.values, outputs[0])
     if args.accounting:
-        write_csv(result.accounting, output_path(outputs[1], force=True))
+        write_csv(result.accounting, outputs[1])
     if not quiet:
         print(result.accounting.to_string(index=False), file=sys.stderr)
         no_source = [k for k, reason in result.skipped.items() if reason.startswith("no data")]
@@ -268,11 +352,14 @@ def _scorecard(args: argparse.Namespace) -> Any:
     import pmm
     from pmm.report.tables import read_table, read_tables
 
+    from pmm.scoring.method import resolve_method
+
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
+    method = resolve_method(args.method) if args.method else None  # its errors name the method file
     try:
-        return pmm.score(values, catalog, method=args.method, members=members)
+        return pmm.score(values, catalog, method=method, members=members)
     except PmmError as exc:  # name the input file (rows are counted from 0 after the header)
         if len(args.values) != 1 or not exc.problems:
             raise
@@ -282,6 +369,9 @@ def _scorecard(args: argparse.Namespace) -> Any:
 
 
 def _refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    """Stop before any work when an output exists (without ``--force``), is a folder, or cannot have its folder."""
+    for path in paths:
+        output_path(path, force=True)
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise PmmError(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; pass --force to overwrite")
@@ -343,7 +433,7 @@ def _template(args: argparse.Namespace) -> int:
     if args.catalog is None:
         raise PmmError("pmm template needs a catalog (e.g. pmm template wco-pmm -o form.xlsx), or --members "
                        "for a members table")
-    period: int | str = int(args.period) if args.period.isdigit() else args.period
+    period: int | str = int(args.period) if re.fullmatch(r"[0-9]+", args.period) else args.period
     path = pmm.write_template(pmm.load_catalog(args.catalog), args.output, member=args.member, period=period,
                               disclosure=args.disclosure, force=args.force)
     if not args.quiet:
@@ -370,6 +460,21 @@ def _demo(args: argparse.Namespace) -> int:
         print()
         print("\n".join(result.summary()))
     return 0
+
+
+def _whole_number(text: str) -> int:
+    """An option value that is a whole number ≥ 0, written in ASCII digits (``--seed 7``)."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 3, found {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    """An option value that is a whole number ≥ 1 (``--min-group-size 3``, ``--members 22``)."""
+    number = _whole_number(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return number
 
 
 def write_text(path: Path, text: str, *, force: bool) -> None:
@@ -410,6 +515,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("error: interrupted (no output was left half-written)", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file the operating system refused: permission, full disk, missing folder
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in pmm: one line, not a traceback; --debug shows it
+        if args.debug:
+            raise
+        print(f"error: internal error {type(exc).__name__}: {exc} (this is a bug in pmm: rerun with --debug and "
+              "report the traceback)".replace("\n", " "), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""Light inline SVG charts of the HTML report, written as text (no matplotlib): radar and trend.
+"""Light inline SVG charts of the HTML report, written as text (no matplotlib): radar, trend, rank ranges.
 
 A report has two charts per member; drawing them with matplotlib took most of the report's time.
 These are plain SVG with the text kept as text, a ``viewBox`` wide enough for every label (nothing
@@ -17,7 +17,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["radar_svg", "trend_svg", "small_multiples_svg", "wrap_label", "MEMBER_COLOUR", "PEER_COLOUR", "SERIES_COLOURS"]
+__all__ = ["radar_svg", "trend_svg", "small_multiples_svg", "rank_range_svg", "wrap_label", "MEMBER_COLOUR",
+           "PEER_COLOUR", "SERIES_COLOURS"]
 
 MEMBER_COLOUR, PEER_COLOUR = "#1f5fa8", "#8c8c8c"
 #: Line colours of the dimensions in the trend chart (the overall index is drawn in near-black).
@@ -236,5 +237,47 @@ def small_multiples_svg(periods: Sequence[object], panels: Sequence[tuple[str, S
             pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in shown)
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{MEMBER_COLOUR}" stroke-width="1.5"/>')
         parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{MEMBER_COLOUR}"/>' for px, py in shown)
+
+
+def rank_range_svg(rows: Sequence[tuple[str, float, float, float, float]], *, label: str, n_ranks: int) -> str:
+    """Rank uncertainty as inline SVG: per member a bar from q5 to q95, a tick at the median and a dot at the
+    nominal rank; rank 1 on the left.
+
+    Args:
+        rows: ``(member, nominal, median, q5, q95)``, drawn top to bottom.
+        label: the accessible description.
+        n_ranks: the worst possible rank (the axis length).
+
+    Example:
+        >>> svg = rank_range_svg([("AAA", 1, 1, 1, 2), ("BBB", 2, 2.5, 1, 3)], label="Rank ranges", n_ranks=3)
+        >>> svg.count("<circle"), svg.count("<rect")
+        (2, 2)
+    """
+    left, right, top_px, step = 110, 580, 34, 18
+    width, height = 620, top_px + step * len(rows) + 16
+
+    def x(rank: float) -> float:
+        return left + (right - left) * (rank - 1) / max(n_ranks - 1, 1)
+
+    parts = [_open(width, height, label)]
+    ticks = sorted({1, *range(5, n_ranks + 1, 5 if n_ranks <= 40 else 10), n_ranks})
+    for t in ticks:
+        parts.append(f'<line x1="{x(t):.1f}" y1="{top_px - 6}" x2="{x(t):.1f}" y2="{height - 14}" stroke="#e6e9ee"/>')
+        parts.append(_text(x(t), top_px - 10, [str(t)], size=9, colour="#5b6776"))
+    parts.append(_text((left + right) / 2, 12, ["rank (1 = best): q5–q95 bar, median tick, nominal dot"], size=10,
+                       colour="#5b6776"))
+    for i, (member, nominal, median, q5, q95) in enumerate(rows):
+        cy = top_px + step * i + step / 2
+        parts.append(_text(left - 6, cy + 4, [member], anchor="end", size=10))
+        if not all(_finite(v) for v in (q5, q95)):
+            continue
+        x0 = x(q5)
+        parts.append(f'<rect x="{x0:.1f}" y="{cy - 4:.1f}" width="{max(x(q95) - x0, 2.0):.1f}" height="8" '
+                     f'fill="{PEER_COLOUR}" fill-opacity="0.55"/>')
+        if _finite(median):
+            parts.append(f'<line x1="{x(median):.1f}" y1="{cy - 7:.1f}" x2="{x(median):.1f}" y2="{cy + 7:.1f}" '
+                         f'stroke="#222222" stroke-width="2"/>')
+        if _finite(nominal):
+            parts.append(f'<circle cx="{x(nominal):.1f}" cy="{cy:.1f}" r="4" fill="{MEMBER_COLOUR}"/>')
     parts.append("</svg>")
     return "".join(parts)

@@ -70,7 +70,8 @@ def _summary(card: Any, period: Any, kpis: list[str]) -> tuple[list[tuple[str, A
 
 
 def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
-                   disclosure: str = "confidential", min_group_size: int = 3, force: bool = True) -> Path:
+                   disclosure: str = "confidential", min_group_size: int = 3, force: bool = True,
+                   uncertainty: Any = None) -> Path:
     """Write a Scorecard to an Excel workbook.
 
     Args:
@@ -81,6 +82,8 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
         disclosure: the most closed disclosure level included; KPIs above it are left out.
         min_group_size: peer statistics over smaller groups are suppressed (blank, ``suppressed`` TRUE).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
+        uncertainty: a :class:`pmm.Uncertainty` or :class:`pmm.Sensitivity` of the same data; adds the sheets
+            ``robustness`` (rank statistics of every run), ``vary`` and, for a sensitivity analysis, ``sensitivity``.
 
     Returns:
         The path written.
@@ -126,6 +129,10 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     levels = levels.assign(name=levels["kpi"].map(names), unit=levels["kpi"].map(lambda k: cat.kpi(k).unit))
     table("kpi levels", levels[["member", "period", "kpi", "name", "unit",
                                 *[c for c in levels.columns if c not in ("member", "period", "kpi", "name", "unit")]]])
+    if card.screening is not None:
+        table("screening", card.screening)
+    if card.treatment is not None:
+        table("treatment", card.treatment[~card.treatment["kpi"].isin(hidden)])
     kw: dict[str, Any] = {"min_group_size": min_group_size}
     if disclosure != "confidential":
         kw["disclosure"] = disclosure
@@ -133,6 +140,11 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     table("benchmarks", bench[~bench["node"].isin(hidden)])
     weights = card.weights[~card.weights["node"].isin(hidden)]
     table("weights", weights.assign(name=weights["node"].map(names)))
+    if uncertainty is not None:
+        from pmm.report.robustness import robustness_tables
+
+        for name, frame in robustness_tables(uncertainty, hidden, names).items():
+            table(name, frame)
     method = card.method.model_dump(mode="json") if hasattr(card.method, "model_dump") else card.method
     table("method", pd.DataFrame(_flatten(method), columns=["setting", "value"]))
     provenance = [(k, v) for k, v in _flatten({k: v for k, v in (card.provenance or {}).items() if k != "method"})

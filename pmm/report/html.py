@@ -137,7 +137,8 @@ class _Context:
     def coverage(self) -> list[dict[str, Any]]:
         lv = self.card.levels
         lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
-        status = lv.set_index(["kpi", "member"])["status"].to_dict()
+        keyed = lv.set_index(["kpi", "member"])
+        status = keyed["status"].where(~keyed["imputed"].astype(bool), "imputed").to_dict()
         rows = []
         for k in self.kpis:
             cells = [status.get((k, m), "missing") for m in self.member_ids]
@@ -204,7 +205,8 @@ class _Context:
             if p is not None and level is not None and _int(p.level) is not None:
                 level_change = level - _int(p.level)
             rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
-                         "value": fmt(value), "level": level, "status": r.status if r is not None else "missing",
+                         "value": fmt(value), "level": level,
+                         "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
                          "percentile": "suppressed" if suppressed else fmt(pct, 0),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
@@ -319,6 +321,33 @@ class _Context:
                 out.append((str(key).replace("_", " "), text))
         return out
 
+    def robustness(self, analysis: Any) -> dict[str, Any] | None:
+        """The "How robust are the ranks?" section: the first analysed node, in the report's period."""
+        if analysis is None:
+            return None
+        from pmm.report.charts import rank_range_svg
+        from pmm.report.robustness import analysis_parts, vary_summary
+
+        ua, indices = analysis_parts(analysis)
+        node = ua.nodes[0]
+        stats = ua.rank_stats[ua.rank_stats["node"] == node]
+        if "period" in stats.columns:
+            here = stats[stats["period"].astype(str) == str(self.period)]
+            stats = here if len(here) else stats[stats["period"] == stats["period"].iloc[-1]]
+        stats = stats.dropna(subset=["nominal"]).sort_values(["nominal", "median"])
+        rows = [{"member": self._label(r.member), "anchor": _anchor(r.member), "nominal": int(r.nominal),
+                 "median": fmt(r.median, 1), "q5": fmt(r.q5, 1), "q95": fmt(r.q95, 1),
+                 "range": fmt(r.q95 - r.q5, 1), "range_sort": _sort(r.q95 - r.q5)} for r in stats.itertuples()]
+        svg = rank_range_svg([(self._label(r.member), float(r.nominal), r.median, r.q5, r.q95)
+                              for r in stats.itertuples()], label=f"Rank uncertainty of {node}", n_ranks=len(stats))
+        sensitivity = None if indices is None else [
+            {"input": r.input, "first": fmt(r.first_order, 2), "total": fmt(r.total, 2),
+             "first_ci": f"{fmt(r.first_order_q5, 2)} – {fmt(r.first_order_q95, 2)}",
+             "total_ci": f"{fmt(r.total_q5, 2)} – {fmt(r.total_q95, 2)}"} for r in indices.itertuples()]
+        stable = sum(1 for r in stats.itertuples() if r.q95 - r.q5 <= 2)
+        return {"node": self.card.catalog.name(node), "runs": ua.n_runs, "vary": vary_summary(ua), "rows": rows,
+                "svg": svg, "sensitivity": sensitivity, "stable": stable, "failures": len(ua.failures)}
+
     def accounting_table(self) -> tuple[list[str], list[list[str]]]:
         if self.accounting is None or len(self.accounting) == 0:
             return [], []
@@ -353,7 +382,7 @@ def _sort(x: Any) -> str:
 
 def render_report(card: Any, *, period: Any = None, peers: str | None = None, disclosure: str = "confidential",
                   min_group_size: int = 3, accounting: pd.DataFrame | None = None, title: str | None = None,
-                  progress: Any = None) -> str:
+                  progress: Any = None, uncertainty: Any = None) -> str:
     """The HTML report of a Scorecard as a string (see :func:`write_report`).
 
     Example:
@@ -391,7 +420,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
-        accounting=ctx.accounting_table(), trends=ctx.trends(), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
+        n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),
@@ -413,7 +443,8 @@ def _markup(svg: str) -> Any:
 
 def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
                  disclosure: str = "confidential", min_group_size: int = 3, accounting: pd.DataFrame | None = None,
-                 title: str | None = None, force: bool = True, progress: Any = None) -> Path:
+                 title: str | None = None, force: bool = True, progress: Any = None,
+                 uncertainty: Any = None) -> Path:
     """Write the HTML scorecard report of ``card`` to one self-contained file.
 
     Args:
@@ -430,6 +461,8 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
         title: the page title (default: the framework name and period).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
         progress: a callback ``f(step, done, total)`` called after each member page (for progress bars).
+        uncertainty: a :class:`pmm.Uncertainty` or :class:`pmm.Sensitivity` of the same data; adds the section
+            "How robust are the ranks?" (rank ranges of the first analysed node, sensitivity indices).
 
     Returns:
         The path written.
@@ -443,7 +476,7 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
     """
     path = output_path(path, force=force)
     html = render_report(card, period=period, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
-                         accounting=accounting, title=title, progress=progress)
+                         accounting=accounting, title=title, progress=progress, uncertainty=uncertainty)
     with atomic_write(path) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return path

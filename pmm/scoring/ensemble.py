@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,26 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
             stage_cache[key] = run_stages(data.numeric[None], build_context(catalog, method, data, members))
         return stage_cache[key]
 
+    with _one_blas_thread():
+        return _run(data, catalog, base, design, nodes, stages_of, progress)
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """One BLAS thread while the ensemble runs, when ``threadpoolctl`` is installed (the ``all`` extra).
+
+    The products here are small (KPIs × chunk·groups); BLAS threads bring nothing to them and, on a busy
+    machine, make them several times slower (measured in benchmarks/bench_uncertainty.py).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _run(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, nodes: Sequence[str],
+         stages_of: Callable[[ScoringMethod], StageResult],
+         progress: Callable[[int, int], None] | None) -> EnsembleResult:
     base_plan = _plan(catalog, base.model_dump_json())
     plan_nodes = base_plan.nodes
     index = {n: i for i, n in enumerate(plan_nodes)}
@@ -141,24 +162,25 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
         exclude = next((design.inputs[j].alternatives[c] for j, c in choices.items()
                         if design.inputs[j].path == EXCLUDE), ())
         excluded = _excluded(catalog, plan.nodes[:plan.n_kpis], exclude) if exclude else None
+        if noise_col is not None:
+            if method.weights.method == "pca":
+                raise vary_error("weights", "an alternative uses PCA weights, which come from the data and take no "
+                                 "noise", code="vary_noise")
+            relative[runs] = plan.relative * design.noise[design.choice[runs, noise_col]]
         try:
             result = run_plan(plan, data, stages_of(method), excluded=excluded)[1]
         except ScoringError as exc:  # like a failed COINr regen: the runs get no result, and are listed
             failures.extend((int(r), str(exc.problems[0])) for r in runs)
-            done += len(runs)
-            continue
-        if noise_col is None:
-            scores[runs] = result.scores[0][..., keep]
-            ranks[runs] = result.ranks[0][..., keep]
+            result = None
+        if result is None or noise_col is None:
+            if result is not None:
+                scores[runs] = result.scores[0][..., keep]
+                ranks[runs] = result.ranks[0][..., keep]
             done += len(runs)
             if progress is not None:
                 progress(done, n_runs)
             continue
-        if method.weights.method == "pca":
-            raise vary_error("weights", "an alternative uses PCA weights, which come from the data and take no noise",
-                         code="vary_noise")
-        group_relative = plan.relative * design.noise[design.choice[runs, noise_col]]
-        relative[runs] = group_relative
+        group_relative = relative[runs]
         rescore = _Rescorer(plan, result)
         for start in range(0, len(runs), CHUNK):
             part = runs[start:start + CHUNK]
