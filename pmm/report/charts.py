@@ -237,6 +237,8 @@ def small_multiples_svg(periods: Sequence[object], panels: Sequence[tuple[str, S
             pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in shown)
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{MEMBER_COLOUR}" stroke-width="1.5"/>')
         parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{MEMBER_COLOUR}"/>' for px, py in shown)
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def rank_range_svg(rows: Sequence[tuple[str, float, float, float, float]], *, label: str, n_ranks: int) -> str:
