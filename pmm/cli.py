@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,7 @@ from typing import Any
 
 from pmm import __version__
 from pmm.errors import PmmError
+from pmm.report.paths import atomic_write, output_path, write_csv
 
 __all__ = ["main", "build_parser"]
 
@@ -34,6 +36,7 @@ EPILOG = """examples:
   pmm score wco-pmm values.csv -o out/   score KPI values; writes out/scorecard.xlsx and CSVs
   pmm report wco-pmm values.csv -o r.html  the HTML scorecard report
   pmm template wco-pmm -o form.xlsx      a self-assessment input form
+  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/   how robust are the ranks?
 """
 
 
@@ -75,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_schema)
     _add_output_commands(sub, common)
     _add_map_command(sub, common)
+    _add_uncertainty_command(sub, common)
     return parser
 
 
@@ -116,7 +120,7 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
     p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
                    help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
-    p.add_argument("--min-group-size", type=int, default=3, metavar="N",
+    p.add_argument("--min-group-size", type=_count, default=3, metavar="N",
                    help="suppress peer statistics over groups smaller than N (default: 3)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
@@ -149,10 +153,14 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("template", parents=[common], formatter_class=raw, help="write a self-assessment form (.xlsx)",
                        description="Write an Excel input form with a row per KPI; read filled forms back with "
-                                   "pmm.read_values or pass them to pmm score / pmm report.",
+                                   "pmm.read_values or pass them to pmm score / pmm report. With --members, write "
+                                   "an empty members table (member, name, region, income_group) instead.",
                        epilog="examples:\n  pmm template wco-pmm -o form.xlsx\n"
-                              "  pmm template wco-pmm --member KEN --period 2024 --disclosure wco -o KEN-2024.xlsx")
-    p.add_argument("catalog", help="catalog file, directory, or shipped name")
+                              "  pmm template wco-pmm --member KEN --period 2024 --disclosure wco -o KEN-2024.xlsx\n"
+                              "  pmm template --members -o members.csv")
+    p.add_argument("catalog", nargs="?", help="catalog file, directory, or shipped name (not with --members)")
+    p.add_argument("--members", action="store_true",
+                   help="write a members table template (.csv) for --members/--peers instead of a form")
     p.add_argument("-o", "--output", required=True, metavar="XLSX", help="the form file")
     p.add_argument("--member", default="", help="pre-fill the member code")
     p.add_argument("--period", default="", help="pre-fill the period")
@@ -167,8 +175,8 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                                    "and kpi_values.csv.",
                        epilog="examples:\n  pmm demo\n  pmm demo -o workshop --members 30 --seed 7 --force")
     p.add_argument("-o", "--output", default="pmm-demo", metavar="DIR", help="output folder (default: ./pmm-demo)")
-    p.add_argument("--members", type=int, default=22, help="number of administrations (default: 22)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--members", type=_count, default=22, help="number of administrations (default: 22)")
+    p.add_argument("--seed", type=_whole_number, default=0, help="random seed (default: 0)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_demo)
 
@@ -197,19 +205,100 @@ def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=_map)
 
 
-def _map(args: argparse.Namespace) -> int:
-    import pandas as pd
+def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``pmm uncertainty CATALOG VALUES... --vary vary.yaml -n 1000 -o DIR``."""
+    p = sub.add_parser("uncertainty", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="how robust are the ranks? uncertainty and sensitivity analysis",
+                       description="Score N method variants sampled from a vary file (method paths and their "
+                                   "alternatives, see docs/uncertainty.md) and write OUT/rank_stats.csv, "
+                                   "OUT/score_stats.csv and OUT/runs.csv; with --sensitivity, a Saltelli design of "
+                                   "N·(d+2) runs and OUT/sensitivity.csv.",
+                       epilog="examples:\n  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/\n"
+                              "  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 500 --sensitivity "
+                              "--bootstrap 100 -o robust/")
+    _add_scoring_inputs(p)
+    p.add_argument("--vary", required=True, metavar="YAML", help="method paths and their alternatives")
+    p.add_argument("-n", type=int, default=1000, help="number of runs (sensitivity: base sample size N)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    p.add_argument("--node", action="append", default=[], help="node whose ranks are analysed (repeatable; "
+                                                                "default: the index)")
+    p.add_argument("--sensitivity", action="store_true", help="also estimate sensitivity indices (Saltelli)")
+    p.add_argument("--bootstrap", type=int, default=100, help="bootstrap samples of the indices (default: 100)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.set_defaults(run=_uncertainty)
 
+
+def _read_vary(path: str) -> dict[str, Any]:
+    import yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise PmmError(f"vary file {path} does not exist")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PmmError(f"{path}: invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PmmError(f"{path}: a vary file maps method paths to alternatives, found {type(data).__name__} "
+                       "(hint: e.g. 'aggregate.method: [arithmetic, geometric]')")
+    return data
+
+
+def _uncertainty(args: argparse.Namespace) -> int:
     import pmm
+    from pmm.report.tables import read_table, read_tables
+
+    out = Path(args.output)
+    paths = [out / "rank_stats.csv", out / "score_stats.csv", out / "runs.csv"]
+    paths += [out / "sensitivity.csv"] if args.sensitivity else []
+    _refuse_existing(paths, args.force)
+    catalog = pmm.load_catalog(args.catalog)
+    values = read_tables(args.values)
+    members = read_table(args.members) if args.members else None
+    vary = _read_vary(args.vary)
+    quiet = getattr(args, "quiet", False)
+    progress = _Progress(quiet, "pmm uncertainty", plain_lines=False)
+
+    def report(done: int, total: int) -> None:
+        progress("runs", done, total)
+
+    try:
+        if args.sensitivity:
+            sa = pmm.sensitivity(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 bootstrap=args.bootstrap, node=args.node[0] if args.node else None, members=members,
+                                 progress=report)
+            ua = sa.uncertainty
+        else:
+            ua = pmm.uncertainty(values, catalog, method=args.method, vary=vary, n=args.n, seed=args.seed,
+                                 nodes=args.node or None, members=members, progress=report)
+    finally:
+        progress.close()
+    write_csv(ua.rank_stats, output_path(paths[0], force=True))
+    write_csv(ua.score_stats, output_path(paths[1], force=True))
+    runs = (sa.runs if args.sensitivity else ua.runs).map(lambda v: json.dumps(v) if isinstance(v, (dict, list, tuple))
+                                                          else v)
+    write_csv(runs, output_path(paths[2], force=True))
+    if args.sensitivity:
+        write_csv(sa.indices, output_path(paths[3], force=True))
+    if not quiet:
+        if args.sensitivity:
+            print(sa.indices.round(3).to_string(index=False))
+        widest = ua.rank_stats.assign(spread=ua.rank_stats["q95"] - ua.rank_stats["q5"]).nlargest(5, "spread")
+        print("widest rank ranges (q5–q95):\n" + widest.drop(columns="spread").to_string(index=False))
+        if len(ua.failures):
+            print(f"{len(ua.failures)} runs could not be scored (see the warning)", file=sys.stderr)
+        print("wrote " + ", ".join(map(str, paths)))
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    import pmm
+    from pmm.report.tables import read_table
 
     outputs = [Path(args.output), *([Path(args.accounting)] if args.accounting else [])]
     _refuse_existing(outputs, args.force)
-    tables = []
-    for name in args.data:
-        path = Path(name)
-        if not path.is_file():
-            raise PmmError(f"data file {name} does not exist")
-        tables.append(pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path))
+    tables = [read_table(name, kpi_values=False) for name in args.data]
     profile = pmm.load_profile(args.profile)
     quiet = getattr(args, "quiet", False)
     progress = _Progress(quiet, "pmm map")
@@ -218,9 +307,9 @@ def _map(args: argparse.Namespace) -> int:
                          engine=args.engine, strict=args.strict, progress=progress)
     finally:
         progress.close()
-    result.values.to_csv(outputs[0], index=False)
+    write_csv(result.values, outputs[0])
     if args.accounting:
-        result.accounting.to_csv(outputs[1], index=False)
+        write_csv(result.accounting, outputs[1])
     if not quiet:
         print(result.accounting.to_string(index=False), file=sys.stderr)
         no_source = [k for k, reason in result.skipped.items() if reason.startswith("no data")]
@@ -263,11 +352,14 @@ def _scorecard(args: argparse.Namespace) -> Any:
     import pmm
     from pmm.report.tables import read_table, read_tables
 
+    from pmm.scoring.method import resolve_method
+
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
+    method = resolve_method(args.method) if args.method else None  # its errors name the method file
     try:
-        return pmm.score(values, catalog, method=args.method, members=members)
+        return pmm.score(values, catalog, method=method, members=members)
     except PmmError as exc:  # name the input file (rows are counted from 0 after the header)
         if len(args.values) != 1 or not exc.problems:
             raise
@@ -277,6 +369,9 @@ def _scorecard(args: argparse.Namespace) -> Any:
 
 
 def _refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    """Stop before any work when an output exists (without ``--force``), is a folder, or cannot have its folder."""
+    for path in paths:
+        output_path(path, force=True)
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise PmmError(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; pass --force to overwrite")
@@ -295,8 +390,8 @@ def _score(args: argparse.Namespace) -> int:
 
     shown = set(visible_kpis(card.catalog, args.disclosure))
     hidden = set(card.catalog.kpi_ids) - shown
-    card.scores[~card.scores["node"].isin(hidden)].to_csv(paths[1], index=False)
-    card.levels[card.levels["kpi"].isin(shown)].to_csv(paths[2], index=False)
+    write_csv(card.scores[~card.scores["node"].isin(hidden)], paths[1])
+    write_csv(card.levels[card.levels["kpi"].isin(shown)], paths[2])
     if not args.quiet:
         print("wrote " + ", ".join(map(str, paths)))
     return 0
@@ -327,7 +422,18 @@ def _report(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     import pmm
 
-    period: int | str = int(args.period) if args.period.isdigit() else args.period
+    if args.members:
+        from pmm.report.template import write_members_template
+
+        members = (args.member,) if args.member else ()
+        path = write_members_template(args.output, members=members, force=args.force)
+        if not args.quiet:
+            print(f"wrote {path}: fill in a row per member, then pass --members {path} --peers region")
+        return 0
+    if args.catalog is None:
+        raise PmmError("pmm template needs a catalog (e.g. pmm template wco-pmm -o form.xlsx), or --members "
+                       "for a members table")
+    period: int | str = int(args.period) if re.fullmatch(r"[0-9]+", args.period) else args.period
     path = pmm.write_template(pmm.load_catalog(args.catalog), args.output, member=args.member, period=period,
                               disclosure=args.disclosure, force=args.force)
     if not args.quiet:
@@ -348,18 +454,33 @@ def _demo(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print(f"pmm demo: done in {time.perf_counter() - started:.1f} s; outputs in {result.folder.resolve()}/")
-        for label, path in (("report", result.report), ("workbook", result.workbook), ("KPI values", result.values)):
+        for label, path in (("report", result.report), ("workbook", result.workbook), ("KPI values", result.values),
+                            ("members", result.members)):
             print(f"  {label:<11} {path}")
         print()
         print("\n".join(result.summary()))
     return 0
 
 
+def _whole_number(text: str) -> int:
+    """An option value that is a whole number ≥ 0, written in ASCII digits (``--seed 7``)."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 3, found {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    """An option value that is a whole number ≥ 1 (``--min-group-size 3``, ``--members 22``)."""
+    number = _whole_number(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return number
+
+
 def write_text(path: Path, text: str, *, force: bool) -> None:
     """Write ``text`` to ``path``, refusing to overwrite an existing file unless ``force``."""
-    from pmm.report.paths import output_path
-
-    output_path(path, force=force).write_text(text, encoding="utf-8")
+    with atomic_write(output_path(path, force=force)) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -394,6 +515,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("error: interrupted (no output was left half-written)", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file the operating system refused: permission, full disk, missing folder
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in pmm: one line, not a traceback; --debug shows it
+        if args.debug:
+            raise
+        print(f"error: internal error {type(exc).__name__}: {exc} (this is a bug in pmm: rerun with --debug and "
+              "report the traceback)".replace("\n", " "), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,7 @@ __all__ = [
     "ExpressionError",
     "MappingError",
     "ScoringError",
+    "AuditError",
     "did_you_mean",
 ]
 
@@ -104,6 +105,12 @@ class ScoringError(PmmError):
     """KPI values or a scoring method are invalid for scoring."""
 
     subject = "the scoring input"
+
+
+class AuditError(PmmError):
+    """A statistical audit request (stage, group, member, method) does not fit the scorecard."""
+
+    subject = "the audit request"
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str:

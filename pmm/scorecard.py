@@ -6,7 +6,7 @@ Example:
     >>> vals = pd.DataFrame({"member": ["A", "B", "C"], "kpi": "usefulness", "value": [40, 70, 90]})
     >>> card = pmm.score(vals, cat)
     >>> card.wide()["usefulness"].tolist()
-    [0.0, 60.0, 100.0]
+    [40.0, 70.0, 90.0]
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
+from pmm.scoring.progress import group_progress_table, progress_table
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
     from pmm.scoring.method import ScoringMethod
+    from pmm.scoring.trace import PipelineTrace
 
 __all__ = ["Scorecard"]
 
@@ -46,16 +48,20 @@ class Scorecard:
         levels: one row per (period, KPI, member): ``member, period, kpi, value`` (as given),
             ``status`` (``missing`` when no row was given), ``n, level, level_label, score``.
         weights: ``period, node, parent, weight`` (within the parent), ``effective_weight``.
-        provenance: catalog id/version/hash, method, pmm version, input row counts, timestamp.
+        screening: members kept or dropped by the ``screen`` step (``None`` without it).
+        treatment: per-KPI outlier treatment (``None`` without ``treat``).
+        treatment_points: per-value treatment flags (``None`` without ``treat``).
+        provenance: catalog id/version/hash, method, pmm version, input row counts, what each
+            pipeline step did (``pipeline``), timestamp.
         periods: the sorted periods (``[None]`` when the values had no period column).
     """
 
     def __init__(self, *, catalog: Catalog, method: ScoringMethod, members: pd.DataFrame | None,
                  scores: pd.DataFrame, levels: pd.DataFrame, weights: pd.DataFrame, provenance: dict[str, Any],
-                 periods: list[Any]):
+                 periods: list[Any], trace: PipelineTrace, goals: pd.DataFrame | None = None):
         for name, value in [("catalog", catalog), ("method", method), ("_members", members), ("_scores", scores),
                             ("_levels", levels), ("_weights", weights), ("_provenance", provenance),
-                            ("_periods", list(periods))]:
+                            ("_periods", list(periods)), ("_trace", trace), ("_goals", goals)]:
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -68,6 +74,12 @@ class Scorecard:
         n_members = self._scores["member"].nunique()
         return (f"Scorecard({self.catalog.root!r}, {n_members} members, {len(self._periods)} period(s), "
                 f"{self._scores['node'].nunique()} nodes)")
+
+    def _repr_html_(self) -> str:
+        """Framework, method and the latest ranking as HTML, for Jupyter (see :mod:`pmm.report.display`)."""
+        from pmm.report.display import scorecard_html
+
+        return scorecard_html(self)
 
     # -- tables (copies, so the scorecard stays unchanged) ----------------------------------------
     @property
@@ -84,6 +96,46 @@ class Scorecard:
     def weights(self) -> pd.DataFrame:
         """Weight of every node within its parent and in the overall index, per period."""
         return self._weights.copy()
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """The data after one pipeline stage: ``member, period, kpi, value, imputed``, one row per cell.
+
+        Stages: ``raw`` (the input values), ``denominated``, ``imputed``, ``screened``, ``treated``,
+        ``normalised`` and ``aggregated`` (every node: column ``node`` instead of ``kpi``). A step
+        the method omits leaves the data as the stage before it. See ``docs/pipeline.md``.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("indicators/rbm-example")
+            >>> vals = pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]})
+            >>> pmm.score(vals, cat).stage("normalised").query("kpi == 'usefulness'")["value"].tolist()
+            [40.0, 70.0, 90.0]
+        """
+        return self._trace.stage(name)
+
+    @property
+    def screening(self) -> pd.DataFrame | None:
+        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, included, reason``.
+
+        ``reason`` is ``coverage`` (kept), ``low coverage`` (dropped), ``include`` or ``exclude``
+        (forced by the method). ``None`` when the method has no ``screen`` step.
+        """
+        frame = self._trace.screening
+        return None if frame is None else frame.copy()
+
+    @property
+    def treatment(self) -> pd.DataFrame | None:
+        """One row per KPI (and period): ``period, kpi, method, winmax, skew, kurt, flagged, winsorised, log, boxcox,
+        skew_after, kurt_after, passed``; ``None`` when the method has no ``treat`` step."""
+        frame = self._trace.treatment
+        return None if frame is None else frame.copy()
+
+    @property
+    def treatment_points(self) -> pd.DataFrame | None:
+        """One row per treated value: ``member, period, kpi, value, treated, winsorised_high, winsorised_low, log,
+        boxcox``; ``None`` when the method has no ``treat`` step."""
+        frame = self._trace.treatment_points
+        return None if frame is None else frame.copy()
 
     @property
     def members(self) -> pd.DataFrame | None:
@@ -141,13 +193,49 @@ class Scorecard:
             >>> cat = pmm.load_catalog("indicators/rbm-example")
             >>> card = pmm.score(pd.DataFrame({"member": list("ABC"), "kpi": "usefulness", "value": [40, 70, 90]}), cat)
             >>> card.benchmark().query("node == 'usefulness' and member == 'B'")["gap_to_best"].item()
-            -40.0
+            -20.0
         """
         return benchmark_table(self._scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
                                disclosure=disclosure)
 
+    @property
+    def progress(self) -> pd.DataFrame:
+        """Achievement against baseline and target of every KPI that has both (see :mod:`pmm.scoring.progress`).
+
+        Columns ``member, period, kpi, value, baseline, target, achievement, status``;
+        ``achievement = (value − baseline) / (target − baseline)``; ``status`` from the catalog's
+        ``progress`` block. ``baseline``/``target`` columns of the values table override the catalog.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A"], "kpi": ["usefulness"], "value": [70.0], "baseline": [50.0]})
+            >>> pmm.score(vals, cat).progress[["value", "baseline", "target", "achievement", "status"]].values.tolist()
+            [[70.0, 50.0, 80.0, 0.6666666666666666, 'partly achieved']]
+        """
+        return progress_table(self._levels, self.catalog, self._goals, self._periods)
+
+    @property
+    def group_progress(self) -> pd.DataFrame:
+        """Progress of every group and the index: the weighted share of their KPIs achieved, and a status.
+
+        Columns ``member, period, node, kind, n_kpis, n_achieved, achievement, status`` (see
+        :func:`pmm.scoring.progress.group_progress_table`). A group is "achieved" only when
+        every KPI under it is.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": "A", "kpi": ["participants", "usefulness"], "value": [400.0, 90.0]})
+            >>> pmm.score(vals, cat).group_progress.query("node == 'rbm'")["status"].item()
+            'achieved'
+        """
+        return group_progress_table(self.progress, self.catalog, self._weights)
+
     def changes(self) -> pd.DataFrame:
-        """Period-over-period change of score, maturity level and rank (``rank_change`` > 0 = moved up).
+        """Period-over-period change of raw value (``value_previous, value_change, value_change_pct``),
+        score, maturity level and rank (``rank_change`` > 0 = moved up); see
+        :func:`pmm.scoring.benchmark.changes_table`.
 
         Example:
             >>> import pandas as pd, pmm
@@ -157,7 +245,7 @@ class Scorecard:
             >>> pmm.score(vals, cat).changes().query("node == 'usefulness'")[["member", "rank_change"]].values.tolist()
             [['A', 1], ['B', -1]]
         """
-        return changes_table(self._scores, self._periods)
+        return changes_table(self._scores, self._periods, self._levels)
 
     def profile(self, member: Any, period: Any = None, top: int = 5) -> pd.DataFrame:
         """The member's strengths and weaknesses: its ``top`` best- and worst-ranked KPIs.
@@ -174,6 +262,22 @@ class Scorecard:
         if member not in set(members):
             raise unknown_member(member, members)
         return profile_table(self._scores, self._levels, self.catalog, member, self._period(period), top)
+
+    @property
+    def audit(self) -> Any:
+        """The statistical audit (COINr's analysis functions): ``card.audit.stats()``, ``.correlations()``,
+        ``.correlation_flags()``, ``.cronbach(group)``, ``.pca()``, ``.effective_weights``,
+        ``.strengths_weaknesses(member)`` … (see :class:`pmm.analysis.Audit` and ``docs/audit.md``).
+
+        Example:
+            >>> import pmm
+            >>> card = pmm.demo_scorecard(members=6)
+            >>> card.audit.stats("raw").columns[:3].tolist()
+            ['kpi', 'min', 'max']
+        """
+        from pmm.analysis import Audit
+
+        return Audit(self)
 
     # -- export -----------------------------------------------------------------------------------
     @property

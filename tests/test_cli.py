@@ -61,9 +61,9 @@ def members_csv(tmp_path_factory) -> Path:
     return path
 
 
-def test_demo_writes_three_files_and_refuses_to_overwrite(demo_dir, capsys):
+def test_demo_writes_four_files_and_refuses_to_overwrite(demo_dir, capsys):
     files = {p.name for p in demo_dir.iterdir()}
-    assert files == {"report.html", "scorecard.xlsx", "kpi_values.csv"}
+    assert files == {"report.html", "scorecard.xlsx", "kpi_values.csv", "members.csv"}
     values = pd.read_csv(demo_dir / "kpi_values.csv")
     assert values["member"].nunique() == 6 and set(values["period"]) == {2022, 2023, 2024}
     assert {"member", "period", "kpi", "value", "status"} <= set(values.columns)
@@ -81,6 +81,10 @@ def test_demo_prints_where_and_a_three_line_summary(tmp_path, capsys):
     assert [line.split()[0] for line in out[1:4]] == ["report", "workbook", "KPI"]
     summary = out[-3:]
     assert summary[0].startswith("5 administrations × 3 periods (2022–2024)")
+    # every count printed is one of the files
+    values = pd.read_csv(tmp_path / "d" / "kpi_values.csv")
+    assert len(pd.read_csv(tmp_path / "d" / "members.csv")) == 5
+    assert f"→ {len(values):,} KPI values ({(values['status'] == 'ok').sum():,} reported or computed)" in summary[0]
     assert summary[1].startswith("2024 overall score: highest")
     assert summary[2].startswith("Weakest dimension on average:")
 
@@ -224,3 +228,57 @@ def test_report_shows_the_row_accounting_of_pmm_map(demo_dir, tmp_path):
     page = out.read_text(encoding="utf-8")
     table = re.search(r'<table id="accounting-table">(.*?)</table>', page, re.S).group(1)
     assert "<th>rows_read</th>" in table and "<td>123,457</td>" in table and "<td>120,000</td>" in table
+
+
+def _forms(folder: Path, filled: dict[str, float | None]) -> None:
+    """rbm-example forms for 2024: members with a number fill the usefulness KPI, None leaves the form empty."""
+    folder.mkdir()
+    for member, value in filled.items():
+        path = folder / f"{member}.xlsx"
+        assert main(["template", "rbm-example", "-q", "-o", str(path), "--member", member, "--period", "2024"]) == 0
+        if value is None:
+            continue
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        row = next(r for r in range(8, ws.max_row + 1) if ws.cell(r, 1).value == "usefulness")
+        ws.cell(row, 6).value, ws.cell(row, 7).value = value, "reported"
+        wb.save(path)
+
+
+def test_a_folder_of_forms_with_one_left_empty_is_scored_and_reported(tmp_path, capsys):
+    forms = tmp_path / "forms"
+    _forms(forms, {"AAA": 90.0, "BBB": 40.0, "EMP": None})
+    assert main(["score", "rbm-example", str(forms), "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "1 member(s) have no KPI value" in err and "EMP in 2024" in err  # said, never silent
+    scores = pd.read_csv(tmp_path / "out" / "scores.csv")
+    index = scores[scores["node"] == "rbm"].set_index("member")
+    assert set(index.index) == {"AAA", "BBB", "EMP"} and index["score"].isna().tolist() == [False, False, True]
+    assert main(["report", "rbm-example", str(forms), "-o", str(tmp_path / "r.html")]) == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert re.search(r'id="no-values">No KPI value for 2024[^<]*: EMP\.', html)
+    # one period: a radar (no trend) for each member with values, none for EMP
+    assert len(re.findall(r'<svg[^>]*role="img"', html)) == 2
+    page = html[html.index('id="member-EMP"'):]
+    assert "nothing was reported or computed for this member" in page[:2000] and "<svg" not in page[:page.index("</section>")]
+
+
+def test_docs_members_and_peers_command_runs_on_the_demo_outputs(demo_dir, tmp_path, capsys):
+    """docs/cli.md: pmm report wco-pmm pmm-demo/kpi_values.csv --members members.csv --peers region."""
+    out = tmp_path / "report.html"
+    assert main(["report", "wco-pmm", str(demo_dir / "kpi_values.csv"), "--members", str(demo_dir / "members.csv"),
+                 "--peers", "region", "-o", str(out), "-q"]) == 0
+    members = pd.read_csv(demo_dir / "members.csv")
+    assert list(members.columns[:4]) == ["member", "name", "region", "income_group"]
+    assert "peer groups: region" in out.read_text(encoding="utf-8")
+
+
+def test_template_members_writes_a_members_table_to_fill_in(tmp_path, capsys):
+    path = tmp_path / "members.csv"
+    assert main(["template", "--members", "-o", str(path)]) == 0
+    assert path.read_text().splitlines() == ["member,name,region,income_group"]
+    assert "--members" in capsys.readouterr().out
+    assert main(["template", "--members", "--member", "KEN", "-o", str(path), "--force"]) == 0
+    assert pd.read_csv(path)["member"].tolist() == ["KEN"]
+    assert main(["template", "-o", str(tmp_path / "f.xlsx")]) == 1
+    assert "needs a catalog" in capsys.readouterr().err

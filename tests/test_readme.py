@@ -19,7 +19,7 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     namespace = runpy.run_path(str(script))
     card = namespace["RESULT"]
     index = card.scores[card.scores["kind"] == "index"]
-    assert index["member"].nunique() == 22 and sorted(index["period"].unique()) == ["2022", "2023", "2024"]
+    assert index["member"].nunique() == 22 and sorted(index["period"].unique()) == [2022, 2023, 2024]
     assert (tmp_path / "scorecard.xlsx").stat().st_size > 0
     assert isinstance(card.benchmark(by="region"), pd.DataFrame)
 

@@ -127,7 +127,8 @@ def test_benchmark_needs_members(panel) -> None:
 
 def test_changes(card) -> None:
     ch = card.changes()
-    assert list(ch.columns) == ["member", "node", "period", "previous_period", "score_change", "level_change",
+    assert list(ch.columns) == ["member", "node", "period", "previous_period", "value_previous", "value",
+                                "value_change", "value_change_pct", "score_change", "level_change",
                                 "rank_change", "insufficient_data"]
     assert set(ch["period"]) == {2019, 2020, 2021, 2022}
     s = card.scores.set_index(["period", "node", "member"])
@@ -135,6 +136,14 @@ def test_changes(card) -> None:
     assert row["previous_period"] == 2019
     assert row["score_change"] == pytest.approx(s.loc[(2020, "Index", "BEL"), "score"] - s.loc[(2019, "Index", "BEL"), "score"])
     assert row["rank_change"] == s.loc[(2019, "Index", "BEL"), "rank"] - s.loc[(2020, "Index", "BEL"), "rank"]
+    assert np.isnan(row["value_change"])                                      # groups have no raw value
+    lv = card.levels.set_index(["period", "kpi", "member"])["value"].astype(float)
+    kpi = card.catalog.kpi_ids[0]
+    pick = ch[(ch["node"] == kpi) & (ch["period"] == 2021)].dropna(subset=["value_change"]).iloc[0]
+    before, now = lv[(2020, kpi, pick["member"])], lv[(2021, kpi, pick["member"])]
+    assert pick["value_previous"] == before and pick["value"] == now
+    assert pick["value_change"] == pytest.approx(now - before)
+    assert pick["value_change_pct"] == pytest.approx((now - before) / abs(before) * 100)
 
 
 def test_profile(card) -> None:

@@ -7,7 +7,7 @@ Example:
 """
 
 from pmm.catalog.catalog import Catalog
-from pmm.catalog.loader import load_catalog
+from pmm.catalog.loader import as_catalog, load_catalog
 from pmm.catalog.models import (
     DEFAULT_LEVEL_LABELS,
     DISCLOSURE_ORDER,
@@ -25,5 +25,5 @@ from pmm.catalog.schema import SCHEMA_PATH, json_schema
 
 __all__ = [
     "Catalog", "CatalogFile", "DEFAULT_LEVEL_LABELS", "DISCLOSURE_ORDER", "Framework", "Goalposts", "Group",
-    "Kpi", "Maturity", "Measure", "SCHEMA_PATH", "Source", "SourceField", "json_schema", "load_catalog",
+    "Kpi", "Maturity", "as_catalog", "Measure", "SCHEMA_PATH", "Source", "SourceField", "json_schema", "load_catalog",
 ]

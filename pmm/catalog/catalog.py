@@ -67,6 +67,12 @@ class Catalog:
         return (f"Catalog({self.framework.id!r}, {len(self.groups)} groups, {len(self.kpis)} KPIs, "
                 f"{len(self.sources)} sources)")
 
+    def _repr_html_(self) -> str:
+        """The summary and the tree as an HTML table, for Jupyter (see :mod:`pmm.catalog.display`)."""
+        from pmm.catalog.display import catalog_html
+
+        return catalog_html(self)
+
     @cached_property
     def hash(self) -> str:
         """SHA-256 of the catalog's canonical JSON (stable across file layouts)."""

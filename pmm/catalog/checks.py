@@ -7,6 +7,7 @@ the first, so the loader can report all faults in one pass.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from pmm.catalog.models import Framework, Group, Kpi, Measure, Source
@@ -46,6 +47,7 @@ def check_structure(
     problems: list[Problem] = []
     root = framework.id
     seen: dict[str, tuple[str, int]] = {root: ("framework", 0)}
+    folded: dict[str, str] = {root.casefold(): root}
     for kind, items in (("groups", groups), ("kpis", kpis)):
         for i, item in enumerate(items):
             if item.id in seen:
@@ -54,17 +56,33 @@ def check_structure(
                 problems.append(Problem(f"duplicate id {item.id!r} (first declared {first})",
                                         where=locate(kind, i, "id"), node=item.id,
                                         hint="ids must be unique across the catalog", code="duplicate_id"))
+            elif item.id.casefold() in folded:
+                other = folded[item.id.casefold()]
+                first = "the framework id" if seen[other][0] == "framework" else \
+                    "declared at " + (locate(*seen[other], "id") or "another item")
+                problems.append(Problem(f"id {item.id!r} differs from {other!r} ({first}) only in case",
+                                        where=locate(kind, i, "id"), node=item.id,
+                                        hint="ids must differ in more than case (files, sheets and Excel "
+                                             "lookups ignore case); rename one", code="duplicate_id"))
+                seen[item.id] = (kind, i)
             else:
                 seen[item.id] = (kind, i)
+                folded[item.id.casefold()] = item.id
     first_broken: dict[str, str] = {}
     for node_id, _, where in broken:
-        if node_id in seen or node_id in first_broken:
+        if node_id not in seen and node_id not in first_broken and node_id.casefold() in folded:
+            problems.append(Problem(f"id {node_id!r} differs from {folded[node_id.casefold()]!r} only in case",
+                                    where=where, node=node_id, hint="ids must differ in more than case; rename one",
+                                    code="duplicate_id"))
+            first_broken[node_id] = where
+        elif node_id in seen or node_id in first_broken:
             first = first_broken.get(node_id) or (locate(*seen[node_id], "id") if seen[node_id][0] != "framework" else "")
             problems.append(Problem(f"duplicate id {node_id!r} (first declared {'at ' + first if first else 'as the framework id'})",
                                     where=where, node=node_id, hint="ids must be unique across the catalog",
                                     code="duplicate_id"))
         else:
             first_broken[node_id] = where
+            folded.setdefault(node_id.casefold(), node_id)
     other_ids = set(first_broken)
     group_ids = {g.id for g in groups} | {root}
     known = set(seen) | other_ids
@@ -102,6 +120,8 @@ def check_structure(
         problems += _check_levels(k, n_levels, loc)
         problems += _check_definition(k, sources, loc)
 
+    problems += _weight_sums(framework, groups, kpis, locate)
+
     # weight sets
     for name, weights in framework.weight_sets.items():
         for node_id, w in weights.items():
@@ -114,6 +134,27 @@ def check_structure(
                                         where=locate("framework", 0, "weight_sets", name, node_id), node=node_id,
                                         hint="use a positive relative weight; drop the node from the set to keep its default",
                                         code="bad_weight"))
+    return problems
+
+
+def _weight_sums(framework: Framework, groups: Sequence[Group], kpis: Sequence[Kpi], locate: Locate) -> list[Problem]:
+    """Siblings' weights (default, and under each weight set) must sum to a finite number."""
+    problems: list[Problem] = []
+    for set_name, overrides in {"": {}, **framework.weight_sets}.items():
+        children: dict[str, list[tuple[str, int, float]]] = {}
+        for kind, items in (("groups", groups), ("kpis", kpis)):
+            for i, item in enumerate(items):
+                weight = overrides.get(item.id, item.weight)
+                children.setdefault(item.parent or framework.id, []).append((kind, i, weight))
+        for parent, weights in children.items():
+            if not math.isfinite(sum(w for _, _, w in weights)):
+                kind, i, _ = max(weights, key=lambda item: item[2])
+                where = locate("framework", 0, "weight_sets", set_name) if set_name else locate(kind, i, "weight")
+                in_set = f" in weight set {set_name!r}" if set_name else ""
+                problems.append(Problem(f"the weights of the children of {parent!r}{in_set} sum to more than the "
+                                        "largest number a computer holds", where=where, node=parent,
+                                        hint="weights are relative: scale them down (e.g. 1, 2, 3)",
+                                        code="weight_overflow"))
     return problems
 
 

@@ -21,7 +21,12 @@ from pmm.catalog.shipped import shipped_catalogs, shipped_path
 from pmm.catalog.yaml_source import load_yaml
 from pmm.errors import CatalogError, Problem, did_you_mean
 
-__all__ = ["load_catalog"]
+__all__ = ["load_catalog", "as_catalog", "MAX_FILE_BYTES", "MAX_CATALOG_BYTES"]
+
+MAX_FILE_BYTES = 2_000_000
+"""Largest YAML file of a catalog, in bytes (the shipped WCO-PMM catalog is about 100 kB in all)."""
+MAX_CATALOG_BYTES = 10_000_000
+"""Largest catalog (all its YAML files together), in bytes."""
 
 _SECTIONS = {"framework", "sources", "groups", "kpis", "$schema"}
 
@@ -45,6 +50,25 @@ class _Origins:
             full = full[:-1]
         line, col = marks.get(full, (0, 0))
         return f"{filename}:{line}:{col}" if line else filename
+
+
+def as_catalog(catalog: Catalog | str | os.PathLike[str]) -> Catalog:
+    """A Catalog as given, or loaded from a shipped name (``"wco-pmm"``), a YAML file or a directory.
+
+    Every function taking a catalog accepts all three forms through this helper.
+
+    Example:
+        >>> import pmm
+        >>> as_catalog("rbm-example").root, as_catalog(pmm.load_catalog("rbm-example")).root
+        ('rbm', 'rbm')
+    """
+    if isinstance(catalog, Catalog):
+        return catalog
+    if not isinstance(catalog, (str, os.PathLike)):
+        raise CatalogError(Problem(f"expected a Catalog, a shipped catalog name or a path; found "
+                                   f"{type(catalog).__name__}", where="catalog",
+                                   hint="pass pmm.load_catalog(...), 'wco-pmm' or a YAML path"))
+    return load_catalog(catalog)
 
 
 def load_catalog(path: str | os.PathLike[str]) -> Catalog:
@@ -87,15 +111,30 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
     kpis: list[Kpi] = []
     broken: list[tuple[str, str | None, str]] = []
 
+    total = 0
     for file in files:
         name = _display(file)
         try:
+            size = file.stat().st_size
+            total += size
+            if size > MAX_FILE_BYTES or total > MAX_CATALOG_BYTES:
+                limit, what = (MAX_FILE_BYTES, "file") if size > MAX_FILE_BYTES else (MAX_CATALOG_BYTES, "catalog")
+                raise CatalogError(Problem(f"the {what} is larger than the limit of {limit / 1e6:g} MB "
+                                           f"({(size if what == 'file' else total) / 1e6:.1f} MB)", where=name,
+                                           hint="a catalog holds definitions, not data; see docs/catalog.md, "
+                                                "'Limits'", code="too_large"))
             data, marks = load_yaml(file.read_text(encoding="utf-8"), name)
         except CatalogError as exc:
             problems.extend(exc.problems)
+            if any(p.code == "too_large" for p in exc.problems):
+                break
             continue
         except UnicodeDecodeError as exc:
             problems.append(Problem(f"file is not UTF-8 text ({exc.reason})", where=name, code="encoding"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(f"cannot read the file: {exc.strerror or exc}", where=name,
+                                    hint="check that it exists and that you may read it", code="unreadable"))
             continue
         if data is None:
             continue
@@ -142,7 +181,7 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
                     origins.add(section, len(bucket), name, (section, i), marks)
                     bucket.append(item)
 
-    unreadable = any(p.code.startswith("yaml") or p.code == "encoding" for p in problems)
+    unreadable = any(p.code.startswith("yaml") or p.code in ("encoding", "unreadable", "too_large") for p in problems)
     if len(frameworks) != 1 and not (unreadable and not frameworks):
         where = ", ".join(w for _, w in frameworks) or _display(root)
         found = "none" if not frameworks else f"{len(frameworks)}"
@@ -201,7 +240,11 @@ def _problem(err: dict, model: type[BaseModel], filename: str, marks: dict, base
     text = f"{field}: {msg}" if field else msg
     if kind not in ("value_error", "assertion_error") and not isinstance(found, dict):
         text += f" (found {shown})"
-    return Problem(text, where=where, node=node_id, code=kind)
+    hint = ""
+    if kind in ("float_type", "int_type") and isinstance(found, (str, bool)):
+        hint = ("write a plain number, without quotes; YAML reads 1e5 as text, write 1.0e+5" if isinstance(found, str)
+                else "write a number, not true/false")
+    return Problem(text, where=where, node=node_id, hint=hint, code=kind)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

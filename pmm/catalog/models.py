@@ -22,14 +22,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 __all__ = [
     "Direction", "Disclosure", "FieldType", "Agg", "DISCLOSURE_ORDER", "DEFAULT_LEVEL_LABELS",
     "SourceField", "Source", "Measure", "SimpleDefinition", "RatioDefinition", "DerivedDefinition",
-    "VariationDefinition", "ReportedDefinition", "Definition", "Goalposts", "Maturity", "Group", "Kpi",
-    "Framework", "CatalogFile",
+    "VariationDefinition", "ReportedDefinition", "Definition", "Goalposts", "Maturity", "Progress", "Group", "Kpi",
+    "Framework", "CatalogFile", "Period", "Number", "WholeNumber",
 ]
 
 Direction = Literal["higher", "lower", "target"]
 Disclosure = Literal["public", "wco", "restricted", "confidential"]
+#: A period label: a year (2023) or a text label ("2023-Q1").
+Period = Union[int, str]
 FieldType = Literal["string", "integer", "float", "boolean", "date", "datetime", "category"]
 Agg = Literal["count", "sum", "mean", "median", "quantile", "min", "max", "count_distinct", "share"]
+
+#: A number written in a catalog: an integer or decimal (not text, not true/false), finite (no .inf or .nan).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+#: A whole number written as a number (not text, not true/false).
+WholeNumber = Annotated[int, Field(strict=True)]
 
 #: Disclosure levels from the most open to the most closed.
 DISCLOSURE_ORDER: tuple[str, ...] = ("public", "wco", "restricted", "confidential")
@@ -91,7 +98,7 @@ class Measure(_Model):
     agg: Agg
     expr: str | None = Field(None, description="Expression aggregated (a field or a formula).")
     filter: str | None = Field(None, description="Condition selecting the rows.")
-    q: float | None = Field(None, gt=0, lt=1, description="Quantile for agg 'quantile' (0-1).")
+    q: Number | None = Field(None, gt=0, lt=1, description="Quantile for agg 'quantile' (0-1).")
 
     @model_validator(mode="after")
     def _agg_arguments(self) -> Measure:
@@ -122,7 +129,7 @@ class SimpleDefinition(Measure):
     """``type: simple`` — one measure, optionally multiplied by ``scale``."""
 
     type: Literal["simple"]
-    scale: float = Field(1.0, description="Factor applied to the result (100 for a percentage share).")
+    scale: Number = Field(1.0, description="Factor applied to the result (100 for a percentage share).")
 
 
 class RatioDefinition(_Model):
@@ -132,7 +139,7 @@ class RatioDefinition(_Model):
     source: str | None = Field(None, description="Default source of both measures.")
     numerator: Measure
     denominator: Measure
-    scale: float = Field(1.0, description="Factor applied to the ratio (100 for percent).")
+    scale: Number = Field(1.0, description="Factor applied to the ratio (100 for percent).")
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("numerator", "denominator")))
 
@@ -144,7 +151,7 @@ class DerivedDefinition(_Model):
     source: str | None = Field(None, description="Default source of the measures.")
     measures: dict[str, Measure] = Field(min_length=1)
     expr: str = Field(description="Arithmetic over the measure names, e.g. 'collected / target * 100'.")
-    scale: float = 1.0
+    scale: Number = 1.0
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("measures",)))
 
@@ -159,8 +166,8 @@ class VariationDefinition(_Model):
     type: Literal["variation"]
     source: str | None = None
     measure: Measure
-    lag: int = Field(1, ge=1, description="How many periods back the comparison period is.")
-    scale: float = Field(100.0, description="Factor applied to the relative change (100 for percent).")
+    lag: WholeNumber = Field(1, ge=1, description="How many periods back the comparison period is.")
+    scale: Number = Field(100.0, description="Factor applied to the relative change (100 for percent).")
 
     _fill = model_validator(mode="before")(lambda data: _inherit_source(data, ("measure",)))
 
@@ -180,10 +187,15 @@ Definition = Annotated[
 
 # --- framework tree ---------------------------------------------------------------------------------
 class Goalposts(_Model):
-    """Fixed lower/upper goalposts for normalisation (in the KPI's unit)."""
+    """Fixed lower/upper goalposts for normalisation (in the KPI's unit).
 
-    lower: float
-    upper: float
+    A value at ``lower`` scores 0 and a value at ``upper`` the full scale (reversed for
+    ``direction: lower``); they make a KPI's score independent of the other members scored.
+    """
+
+    lower: Number
+    upper: Number
+    rationale: str = Field("", description="One line on why these goalposts.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
@@ -201,9 +213,9 @@ class Maturity(_Model):
     level unless ``inclusive`` is false. Categorical KPIs give ``answers`` (answer → level).
     """
 
-    thresholds: tuple[float, ...] | None = None
+    thresholds: tuple[Number, ...] | None = None
     inclusive: bool = True
-    answers: dict[str, int] | None = None
+    answers: dict[str, WholeNumber] | None = None
     rationale: str = Field("", description="One line on why these cut points.")
 
     @model_validator(mode="after")
@@ -220,12 +232,68 @@ class Maturity(_Model):
         return self
 
 
+class Progress(_Model):
+    """How an achievement ``a = (value − baseline) / (target − baseline)`` becomes a status.
+
+    ``cuts`` are ascending cut points between consecutive ``labels`` (lowest first); a value
+    reaches a cut when ``a ≥ cut`` (``inclusive``) or ``a > cut``. The default reads
+    "not achieved" (a ≤ 0), "partly achieved" (0 < a < 1), "achieved" (a ≥ 1). When ``cuts`` are
+    given without ``inclusive``, every cut is inclusive. The last label means "achieved" when
+    groups roll progress up.
+
+    Example:
+        >>> Progress().status_of(0.0), Progress().status_of(0.4), Progress().status_of(1.0)
+        ('not achieved', 'partly achieved', 'achieved')
+        >>> Progress(cuts=[0.5, 0.9], labels=["red", "amber", "green"]).status_of(0.9)
+        'green'
+    """
+
+    cuts: tuple[Number, ...] = Field((0.0, 1.0), description="Ascending cut points on the achievement.")
+    labels: tuple[str, ...] = Field(("not achieved", "partly achieved", "achieved"),
+                                    description="Status labels, lowest first (one more than cuts).")
+    inclusive: tuple[bool, ...] = Field(description="Per cut: reached when a ≥ cut (true) or a > cut (false).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_inclusive(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("inclusive") is None:
+            data = {**data, "inclusive": ([True] * len(data["cuts"]) if isinstance(data.get("cuts"), (list, tuple))
+                                          else (False, True))}
+        elif isinstance(data, dict) and isinstance(data["inclusive"], bool):
+            cuts = data.get("cuts", (0.0, 1.0))
+            data = {**data, "inclusive": [data["inclusive"]] * (len(cuts) if isinstance(cuts, (list, tuple)) else 1)}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Progress:
+        if not self.cuts or any(not math.isfinite(c) for c in self.cuts):
+            raise ValueError(f"progress 'cuts' must be a non-empty list of finite numbers, found {list(self.cuts)}")
+        if any(a >= b for a, b in zip(self.cuts, self.cuts[1:])):
+            raise ValueError(f"progress 'cuts' must be strictly ascending, found {list(self.cuts)}")
+        if len(self.labels) != len(self.cuts) + 1:
+            raise ValueError(f"progress needs one label more than cuts: {len(self.cuts)} cuts, "
+                             f"{len(self.labels)} labels {list(self.labels)}")
+        if len(set(self.labels)) != len(self.labels):
+            raise ValueError(f"progress 'labels' must be distinct, found {list(self.labels)}")
+        if len(self.inclusive) != len(self.cuts):
+            raise ValueError(f"progress 'inclusive' needs one flag per cut ({len(self.cuts)}), "
+                             f"found {list(self.inclusive)}")
+        return self
+
+    def status_of(self, achievement: float | None) -> str | None:
+        """The status label of one achievement (``None`` when there is none)."""
+        if achievement is None or math.isnan(achievement):
+            return None
+        position = sum(achievement >= c if inc else achievement > c for c, inc in zip(self.cuts, self.inclusive))
+        return self.labels[position]
+
+
 class _Node(_Model):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", description="Stable unique id.")
     name: str = Field(min_length=1)
     description: str = ""
     parent: str | None = Field(None, description="Id of the parent group (default: the framework root).")
-    weight: float = Field(1.0, gt=0, description="Relative weight among siblings.")
+    weight: Number = Field(1.0, gt=0, description="Relative weight among siblings.")
     aggregate: dict[str, Any] | None = Field(None, description="Aggregation override for this node's children.")
 
 
@@ -242,13 +310,25 @@ class Kpi(_Node):
 
     unit: str = Field(min_length=1, description="percent, hours, days, count, ratio, currency, score, …")
     direction: Direction
-    target: float | None = Field(None, description="Target value (required for direction 'target').")
-    band: tuple[float, float] | None = Field(None, description="Target band [low, high] for direction 'target'.")
-    baseline: float | None = None
+    target: Number | None = Field(None, description="Target value (required for direction 'target').")
+    band: tuple[Number, Number] | None = Field(None, description="Target band [low, high] for direction 'target'.")
+    baseline: Number | None = Field(None, description="Value at the start (the baseline period), for progress.")
+    baseline_period: Period | None = Field(
+        None, description="Period of the baseline; a cumulative KPI totals the periods after it.")
+    targets: dict[Period, Number] = Field(
+        default_factory=dict, description="Targets (milestones) per period; 'target' applies to other periods.")
+    cumulative: bool = Field(False, description="Progress is measured on the running total of the values.")
     goalposts: Goalposts | None = None
     definition: Definition = Field(default_factory=lambda: ReportedDefinition(type="reported"))
+    data_source: str = Field("", description="Where the value comes from (means of verification): a survey, "
+                                             "a register, a report.")
     maturity: Maturity | None = None
     normalise: dict[str, Any] | None = Field(None, description="Normalisation override for this KPI.")
+    denominator: str | None = Field(None, min_length=1, description=(
+        "Members-table column this KPI is divided by when the method has a 'denominate' section (COINr Denominator)."))
+    denominator_scale: float = Field(1.0, gt=0, description="Factor applied after dividing by the denominator.")
+    treat: dict[str, Any] | Literal["none"] | None = Field(
+        None, description="Outlier-treatment override for this KPI: keys of the method's 'treat' section, or 'none'.")
     disclosure: Disclosure = "public"
     tags: tuple[str, ...] = ()
 
@@ -265,6 +345,10 @@ class Kpi(_Node):
             raise ValueError("direction 'target' needs a 'target' value or a 'band'")
         if self.band is not None and not self.band[0] <= self.band[1]:
             raise ValueError(f"band needs low <= high, found {list(self.band)}")
+        if self.categorical and (self.denominator is not None or self.treat not in (None, "none")):
+            raise ValueError("a categorical KPI (maturity 'answers') cannot have a 'denominator' or a 'treat' override")
+        if self.cumulative and self.categorical:
+            raise ValueError("'cumulative: true' needs a numeric KPI (running totals of answers mean nothing)")
         return self
 
     @field_validator("maturity")
@@ -335,10 +419,25 @@ class Framework(_Model):
     levels: tuple[str, ...] = Field(DEFAULT_LEVEL_LABELS, min_length=2, description="Maturity labels, lowest first.")
     aggregate: dict[str, Any] | None = Field(None, description="Aggregation override for the root's children.")
     scoring: dict[str, Any] | None = Field(None, description="Default scoring method (see docs/scoring.md).")
-    weight_sets: dict[str, dict[str, float]] = Field(
+    weight_sets: dict[str, dict[str, Number]] = Field(
         default_factory=dict, description="Named alternative weights: set name → {node id: weight}.")
+    progress: Progress = Field(default_factory=Progress,
+                               description="Achievement cut points and status labels (see docs/scoring.md).")
     insufficient_data: Literal["exclude", "lowest"] = Field(
         "exclude", description="How 'insufficient_data' KPIs are scored: excluded, or at the lowest level (PEFA D*).")
+
+    @field_validator("levels")
+    @classmethod
+    def _distinct_levels(cls, levels: tuple[str, ...]) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for label in levels:
+            key = label.strip().casefold()
+            if not key:
+                raise ValueError("maturity level labels must not be empty")
+            if key in seen:
+                raise ValueError(f"maturity level labels must be distinct, found {seen[key]!r} and {label!r}")
+            seen[key] = label
+        return levels
 
 
 class CatalogFile(_Model):

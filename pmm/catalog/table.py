@@ -2,7 +2,8 @@
 
 The table has one row per node with columns ``iCode``, ``Parent``, ``Level``, ``Direction``
 (+1/-1), ``Weight``, ``Type`` (``Indicator`` or ``Aggregate``) and optionally ``iName``,
-``Unit``, ``Target``. Rows of other types (``Group``, ``Denominator``, ``Other``) describe
+``Unit``, ``Target``, ``Denominator`` (the unit column a KPI is divided by, see ``denominate``
+in ``docs/pipeline.md``) and ``ScaleFactor`` (its ``denominator_scale``). Rows of other types (``Group``, ``Denominator``, ``Other``) describe
 extra unit columns and are ignored. The single aggregate without a parent becomes the
 framework root.
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["catalog_from_table", "catalog_to_table", "TABLE_COLUMNS"]
 
-TABLE_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Unit", "Target", "Parent", "Type")
+TABLE_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Unit", "Target", "Denominator", "Parent", "Type")
 _REQUIRED = ("iCode", "Parent", "Level", "Direction", "Weight", "Type")
 
 
@@ -50,7 +51,8 @@ def catalog_from_table(table: pd.DataFrame, *, framework_name: str | None = None
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise CatalogError(Problem(f"metadata table lacks column(s) {missing}", where="table",
-                                   hint=f"expected columns {list(_REQUIRED)} (optional: iName, Unit, Target)",
+                                   hint=f"expected columns {list(_REQUIRED)} (optional: iName, Unit, Target, Denominator, "
+                                        "ScaleFactor)",
                                    code="missing_column"))
     rows = table[table["Type"].isin(["Indicator", "Aggregate"])]
     problems: list[Problem] = []
@@ -78,8 +80,11 @@ def catalog_from_table(table: pd.DataFrame, *, framework_name: str | None = None
                     broken.append((code, common["parent"], where))
                     continue
                 target = row.get("Target")
+                scale = row.get("ScaleFactor")
                 kpis.append(Kpi(**common, unit=_text(row, "Unit") or "score", direction=direction,
-                                target=None if _missing(target) else float(target)))
+                                target=None if _missing(target) else float(target),
+                                denominator=_text(row, "Denominator") or None,
+                                denominator_scale=1.0 if _missing(scale) else scale))
             else:
                 groups.append(Group(**common))
         except ValidationError as exc:
@@ -125,10 +130,14 @@ def catalog_to_table(catalog: Catalog) -> pd.DataFrame:
             "Weight": getattr(node, "weight", 1.0),
             "Unit": node.unit if is_kpi else None,
             "Target": node.target if is_kpi and node.target is not None else math.nan,
+            "Denominator": node.denominator if is_kpi else None,
             "Parent": catalog.parent(node_id),
             "Type": "Indicator" if is_kpi else "Aggregate",
         })
     table = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
+    scales = [catalog.node(n).denominator_scale if catalog.kind(n) == "kpi" else math.nan for n in catalog.walk()]
+    if any(s != 1.0 for s in scales if not math.isnan(s)):
+        table["ScaleFactor"] = scales
     return table.sort_values("Level", kind="stable").reset_index(drop=True)
 
 

@@ -32,7 +32,15 @@ def load_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, tuple[int, int
     A mapping key's position is recorded under its path; duplicate keys, unknown tags,
     alias bombs and syntax errors raise :class:`~pmm.errors.CatalogError` naming the position.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character or other unprintable text
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise CatalogError(Problem(f"invalid YAML: character U+{exc.character:04X} is not allowed",
+                                   where=f"{filename}:{line}:{column}",
+                                   hint="remove the control character (YAML allows tab, newline and printable text)",
+                                   code="yaml_character")) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from pmm.catalog import Catalog, load_catalog
+from pmm.catalog import Catalog, as_catalog
 from pmm.catalog.models import Kpi
 from pmm.datasets.members import member_profiles, member_rng, normalise_years
 
@@ -136,8 +136,7 @@ def synthetic_answers(catalog: Catalog | str | os.PathLike[str], members: int | 
         >>> set(a["status"]) <= {"ok", "not_applicable", "not_reported"}
         True
     """
-    if not isinstance(catalog, Catalog):
-        catalog = load_catalog(catalog)
+    catalog = as_catalog(catalog)
     kpis = [k for k in catalog.kpis if k.definition.type == "reported"]
     profiles = member_profiles(members, seed)
     year_list = normalise_years(years)

@@ -112,9 +112,9 @@ def map(  # noqa: A001 - the public name is pmm.map
         >>> r.values["status"].tolist(), r.accounting["excluded_duplicate_key"].tolist()
         (['insufficient_data'], [2])
     """
-    from pmm.catalog.loader import load_catalog
+    from pmm.catalog.loader import as_catalog
 
-    catalog = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
+    catalog = as_catalog(catalog)
     period_kind = check_period(period)
     by_keys = [by] if isinstance(by, str) else list(by or [])
     if engine not in ENGINES:

@@ -4,7 +4,7 @@ Example:
     >>> import pmm, tempfile
     >>> result = pmm.run_demo(tempfile.mkdtemp(), members=6)
     >>> sorted(p.name for p in result.files)
-    ['kpi_values.csv', 'report.html', 'scorecard.xlsx']
+    ['kpi_values.csv', 'members.csv', 'report.html', 'scorecard.xlsx']
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
+from pmm.report.paths import output_path, write_csv
 
 __all__ = ["run_demo", "demo_scorecard", "DemoResult", "DEMO_FILES"]
 
 #: The files ``pmm demo`` writes, by role.
-DEMO_FILES = {"report": "report.html", "workbook": "scorecard.xlsx", "values": "kpi_values.csv"}
+DEMO_FILES = {"report": "report.html", "workbook": "scorecard.xlsx", "values": "kpi_values.csv",
+              "members": "members.csv"}
 Progress = Callable[[str, int, int], Any]
 
 
@@ -34,9 +36,11 @@ class DemoResult:
 
     Attributes:
         folder: the output folder.
-        report, workbook, values: the paths of the HTML report, the Excel workbook, the KPI values.
+        report, workbook, values, members: the paths of the HTML report, the Excel workbook, the
+            KPI values and the member attributes (``--members members.csv --peers region``).
         card: the Scorecard.
         accounting: the mapping's row accounting per source.
+        kpi_values: the KPI-values table written to ``values``.
         seconds: wall-clock time of each step.
     """
 
@@ -44,31 +48,38 @@ class DemoResult:
     report: Path
     workbook: Path
     values: Path
+    members: Path
     card: Any
     accounting: pd.DataFrame
+    kpi_values: pd.DataFrame
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
-    def files(self) -> tuple[Path, Path, Path]:
-        """The three files written."""
-        return self.report, self.workbook, self.values
+    def files(self) -> tuple[Path, Path, Path, Path]:
+        """The four files written."""
+        return self.report, self.workbook, self.values, self.members
 
     def summary(self) -> list[str]:
-        """Three lines on the data, the leaders and the weak spots (printed by ``pmm demo``)."""
+        """Three lines on the data, the leaders and the weak spots (printed by ``pmm demo``).
+
+        Every count is one of the files: administrations are the rows of ``members.csv``, KPI values
+        the rows of ``kpi_values.csv`` (those with status ``ok`` reported or computed), source rows
+        the row accounting shown in the report.
+        """
         card = self.card
         cat = card.catalog
         period = card.periods[-1]
         s = card.scores[card.scores["period"] == period]
         index = s[s["node"] == cat.root].dropna(subset=["score"]).sort_values("score", ascending=False)
         names = dict(zip(card.members["member"], card.members["name"])) if card.members is not None else {}
-        values = card.levels
+        values = self.kpi_values
         ok = int((values["status"] == "ok").sum())
         rows = int(self.accounting["rows_read"].sum()) if "rows_read" in self.accounting else 0
         first, last = index.iloc[0], index.iloc[-1]
         dims = s[s["node"].isin(cat.children(cat.root))].groupby("node")["score"].mean()
         weakest = dims.idxmin()
         return [
-            f"{index['member'].nunique()} administrations × {len(card.periods)} periods "
+            f"{card.scores['member'].nunique()} administrations × {len(card.periods)} periods "
             f"({card.periods[0]}–{period}), {len(cat.kpis)} KPIs of {cat.root}: {rows:,} source rows → "
             f"{len(values):,} KPI values ({ok:,} reported or computed).",
             f"{period} overall score: highest {names.get(first['member'], first['member'])} ({first['member']}) "
@@ -130,7 +141,8 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
     Generates a regional data set (``members`` administrations × ``years``, raw declarations
     and the other canonical sources plus self-assessment answers), maps it with the shipped
     ``wco-pmm`` catalog, scores it, and writes ``report.html`` (peer groups by region),
-    ``scorecard.xlsx`` and ``kpi_values.csv``.
+    ``scorecard.xlsx``, ``kpi_values.csv`` and ``members.csv`` (the member attributes, for
+    ``pmm report … --members members.csv --peers region``).
 
     Args:
         folder: the output folder (created when missing).
@@ -147,7 +159,7 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
         >>> pmm.run_demo(out, members=5)
         Traceback (most recent call last):
         ...
-        pmm.errors.PmmError: ...report.html, ...scorecard.xlsx, ...kpi_values.csv exist; pass --force to overwrite them
+        pmm.errors.PmmError: ...report.html, ...scorecard.xlsx, ...kpi_values.csv, ...members.csv exist; pass --force to overwrite them
     """
     from pmm.report.excel import write_workbook
     from pmm.report.html import write_report
@@ -168,7 +180,7 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
             progress(name, done, total)
 
     card, mapped = _pipeline(members, seed, tuple(years), progress=lambda s, d, _t: step(s, d), seconds=seconds)
-    folder.mkdir(parents=True, exist_ok=True)
+    output_path(paths["values"], force=True)  # creates the folder, or says why it cannot
     t = time.perf_counter()
     peers = "region" if card.members is not None and "region" in card.members.columns else None
     write_report(card, paths["report"], peers=peers, accounting=mapped.accounting, force=True)
@@ -178,6 +190,8 @@ def run_demo(folder: str | os.PathLike[str] = "pmm-demo", *, members: int = 22, 
     write_workbook(card, paths["workbook"], peers=peers, force=True)
     seconds["workbook"] = time.perf_counter() - t
     step("write the Excel workbook", 5)
-    mapped.values.to_csv(paths["values"], index=False)
-    step("write the KPI values", 6)
-    return DemoResult(folder, paths["report"], paths["workbook"], paths["values"], card, mapped.accounting, seconds)
+    write_csv(mapped.values, paths["values"])
+    write_csv(card.members, paths["members"])
+    step("write the KPI values and members", 6)
+    return DemoResult(folder, paths["report"], paths["workbook"], paths["values"], paths["members"], card,
+                      mapped.accounting, mapped.values, seconds)

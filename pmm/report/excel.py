@@ -1,20 +1,22 @@
 """The Scorecard as an Excel workbook (``card.to_excel``, ``pmm score -o``).
 
-Sheets: ``summary`` (ranking of the latest period), ``scores`` (every node), ``kpi levels``,
+Sheets: ``summary`` (ranking of the period), one sheet per dimension (members' scores on the
+dimension and its outcomes, with a bar chart), ``scores`` (every node), ``kpi levels``,
 ``benchmarks`` (by peer group), ``weights``, ``method`` and ``provenance``; each with a frozen,
-filterable header row, number formats, and maturity levels coloured by conditional formatting.
+filterable header row, number formats (one decimal for scores), periods as numbers, and maturity
+levels coloured by conditional formatting. Written with :mod:`pmm.report.xlsx_writer` (fast).
 
 Example:
     >>> import pmm, tempfile, pathlib, openpyxl
     >>> path = pmm.demo_scorecard(members=4).to_excel(pathlib.Path(tempfile.mkdtemp()) / "card.xlsx")
-    >>> openpyxl.load_workbook(path).sheetnames
-    ['summary', 'scores', 'kpi levels', 'benchmarks', 'weights', 'method', 'provenance']
+    >>> openpyxl.load_workbook(path).sheetnames  # doctest: +NORMALIZE_WHITESPACE
+    ['summary', 'Trade Facilitation and Economi', 'Revenue Collection', 'Enforcement, Security and Prot',
+     'Organizational Development', 'scores', 'kpi levels', 'benchmarks', 'weights', 'method', 'provenance']
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
-from pmm.report.paths import output_path
 from pmm.report.html import visible_kpis
+from pmm.report.paths import output_path
 from pmm.report.plots import dimension_ids, in_period
 
 __all__ = ["write_workbook"]
@@ -33,68 +35,6 @@ _FORMATS = {"score": "0.0", "mean": "0.0", "median": "0.0", "q1": "0.0", "q3": "
             "gap_to_median": "+0.0;-0.0;0.0", "gap_to_best": "+0.0;-0.0;0.0", "coverage": "0%",
             "percentile": "0", "weight": "0.00", "effective_weight": "0.00%", "value": "#,##0.00"}
 _LEVEL_COLUMNS = ("maturity", "level")
-
-
-def _cell_value(x: Any) -> Any:
-    if x is None or x is pd.NA or x is pd.NaT:
-        return None
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if hasattr(x, "item") and not isinstance(x, str):
-        return x.item()
-    if isinstance(x, (list, tuple, dict)):
-        return json.dumps(x, default=str)
-    return x
-
-
-def _write_frame(ws: Any, frame: pd.DataFrame, *, preamble: list[list[Any]] | None = None) -> None:
-    """Write ``preamble`` rows, then ``frame`` with a styled, frozen, filterable header, to an empty write-only sheet.
-
-    Sheet views and column widths must be set before the first row of a write-only sheet.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    from pmm.report.xlstyle import HEADER_FILL, LEVEL_COLOURS
-
-    preamble = preamble or []
-    header_row = len(preamble) + 1
-    columns = [str(c) for c in frame.columns]
-    ws.freeze_panes = f"A{header_row + 1}"
-    for c, name in enumerate(columns, start=1):
-        width = max([len(name)] + [len(str(v)) for v in frame.iloc[:200, c - 1].tolist()]) + 2
-        ws.column_dimensions[get_column_letter(c)].width = min(max(width, 8), 48)
-    for row in preamble:
-        ws.append(row)
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    formats = [_FORMATS.get(name) for name in columns]
-    for row in frame.itertuples(index=False):
-        out = []
-        for value, fmt in zip(row, formats):
-            value = _cell_value(value)
-            if fmt is not None and value is not None:
-                value = WriteOnlyCell(ws, value=value)
-                value.number_format = fmt
-            out.append(value)
-        ws.append(out)
-    last = header_row + len(frame)
-    if len(frame):
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
-    for c, name in enumerate(columns, start=1):
-        letter = get_column_letter(c)
-        if name in _LEVEL_COLUMNS and len(frame):
-            area = f"{letter}{header_row + 1}:{letter}{last}"
-            for level, colour in LEVEL_COLOURS.items():
-                ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=[str(level)],
-                                                               fill=PatternFill("solid", bgColor=colour)))
 
 
 def _flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -130,7 +70,8 @@ def _summary(card: Any, period: Any, kpis: list[str]) -> tuple[list[tuple[str, A
 
 
 def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
-                   disclosure: str = "confidential", min_group_size: int = 3, force: bool = True) -> Path:
+                   disclosure: str = "confidential", min_group_size: int = 3, force: bool = True,
+                   uncertainty: Any = None) -> Path:
     """Write a Scorecard to an Excel workbook.
 
     Args:
@@ -141,6 +82,8 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
         disclosure: the most closed disclosure level included; KPIs above it are left out.
         min_group_size: peer statistics over smaller groups are suppressed (blank, ``suppressed`` TRUE).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
+        uncertainty: a :class:`pmm.Uncertainty` or :class:`pmm.Sensitivity` of the same data; adds the sheets
+            ``robustness`` (rank statistics of every run), ``vary`` and, for a sensitivity analysis, ``sensitivity``.
 
     Returns:
         The path written.
@@ -151,9 +94,8 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
         >>> write_workbook(card, pathlib.Path(tempfile.mkdtemp()) / "c.xlsx").suffix
         '.xlsx'
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from pmm.report.colours import level_colours
+    from pmm.report.xlsx_writer import BarChart, XlsxBook
 
     path = output_path(path, force=force, suffix=".xlsx", what="scorecard")
     periods = list(card.periods)
@@ -164,41 +106,74 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     kpis = visible_kpis(cat, disclosure)
     hidden = set(cat.kpi_ids) - set(kpis)
     names = {n: cat.name(n) for n in cat.walk()}
+    book = XlsxBook(level_colours=tuple(level_colours(len(cat.framework.levels))))
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("summary")
+    def table(name: str, frame: pd.DataFrame, **kw: Any) -> None:
+        formats = {**_FORMATS, **{c: "0.0" for c in frame.columns if c in names.values()}}
+        book.add_table(name, frame, formats=formats, level_columns=_LEVEL_COLUMNS, **kw)
+
     facts, ranking = _summary(card, period, kpis)
-    title = WriteOnlyCell(ws, value=f"{cat.framework.name}: scorecard {period}")
-    title.font = Font(bold=True, size=14)
-    preamble: list[list[Any]] = [[title]]
-    for key, value in facts:
-        label = WriteOnlyCell(ws, value=key)
-        label.font = Font(bold=True)
-        preamble.append([label, _cell_value(value)])
-    _write_frame(ws, ranking, preamble=[*preamble, []])
-
+    table("summary", ranking, title=f"{cat.framework.name}: scorecard {period}", preamble=facts,
+          bold_first_column=True)
+    for dim in dimension_ids(card):
+        frame = _dimension(card, period, dim, hidden)
+        title = f"{names[dim]}, {period}"
+        table(_sheet_name(names[dim]), frame, title=title, chart=BarChart(
+            title=title, categories="member", series=(names[dim],), anchor=f"{_letter(len(frame.columns) + 1)}3",
+            y_title="score"))
     scores = card.scores[~card.scores["node"].isin(hidden)]
     scores = scores.assign(name=scores["node"].map(names))
-    _write_frame(wb.create_sheet("scores"), scores[["member", "period", "node", "name",
-                                                    *[c for c in scores.columns if c not in
-                                                      ("member", "period", "node", "name")]]])
+    table("scores", scores[["member", "period", "node", "name",
+                            *[c for c in scores.columns if c not in ("member", "period", "node", "name")]]])
     levels = card.levels[card.levels["kpi"].isin(kpis)]
     levels = levels.assign(name=levels["kpi"].map(names), unit=levels["kpi"].map(lambda k: cat.kpi(k).unit))
-    _write_frame(wb.create_sheet("kpi levels"), levels[["member", "period", "kpi", "name", "unit",
-                                                        *[c for c in levels.columns if c not in
-                                                          ("member", "period", "kpi", "name", "unit")]]])
+    table("kpi levels", levels[["member", "period", "kpi", "name", "unit",
+                                *[c for c in levels.columns if c not in ("member", "period", "kpi", "name", "unit")]]])
+    if card.screening is not None:
+        table("screening", card.screening)
+    if card.treatment is not None:
+        table("treatment", card.treatment[~card.treatment["kpi"].isin(hidden)])
     kw: dict[str, Any] = {"min_group_size": min_group_size}
     if disclosure != "confidential":
         kw["disclosure"] = disclosure
     bench = card.benchmark(by=peers, **kw)
-    _write_frame(wb.create_sheet("benchmarks"), bench[~bench["node"].isin(hidden)])
+    table("benchmarks", bench[~bench["node"].isin(hidden)])
     weights = card.weights[~card.weights["node"].isin(hidden)]
-    _write_frame(wb.create_sheet("weights"), weights.assign(name=weights["node"].map(names)))
+    table("weights", weights.assign(name=weights["node"].map(names)))
+    if uncertainty is not None:
+        from pmm.report.robustness import robustness_tables
+
+        for name, frame in robustness_tables(uncertainty, hidden, names).items():
+            table(name, frame)
     method = card.method.model_dump(mode="json") if hasattr(card.method, "model_dump") else card.method
-    _write_frame(wb.create_sheet("method"), pd.DataFrame(_flatten(method), columns=["setting", "value"]))
+    table("method", pd.DataFrame(_flatten(method), columns=["setting", "value"]))
     provenance = [(k, v) for k, v in _flatten({k: v for k, v in (card.provenance or {}).items() if k != "method"})
                   if not any(h in str(k) or h in str(v) for h in hidden)]
-    _write_frame(wb.create_sheet("provenance"), pd.DataFrame(provenance, columns=["item", "value"]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    table("provenance", pd.DataFrame(provenance, columns=["item", "value"]))
+    return book.save(path)
+
+
+def _dimension(card: Any, period: Any, dim: str, hidden: set[str]) -> pd.DataFrame:
+    """Members' scores on a dimension and its children in ``period``, best first (columns named by node)."""
+    cat = card.catalog
+    children = [c for c in cat.children(dim) if c not in hidden]
+    s = card.scores[in_period(card.scores, period)]
+    wide = s.pivot_table(index="member", columns="node", values="score", aggfunc="first")
+    own = s[s["node"] == dim].set_index("member")
+    frame = pd.DataFrame({"member": own.index, "rank": own["rank"].to_numpy(),
+                          cat.name(dim): own["score"].to_numpy(), "maturity": own["maturity"].to_numpy(),
+                          "maturity_label": own["maturity_label"].to_numpy()})
+    for child in children:
+        frame[cat.name(child)] = frame["member"].map(wide[child]) if child in wide else None
+    return frame.sort_values(["rank", "member"], na_position="last").reset_index(drop=True)
+
+
+def _sheet_name(name: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``."""
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in name)[:30].strip()
+
+
+def _letter(column: int) -> str:
+    from pmm.report.xlsx_writer import column_name
+
+    return column_name(column)

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import math
 import os
@@ -29,9 +28,10 @@ import yaml
 
 from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
-from pmm.report.paths import output_path
 from pmm.report.describe import describe_definition, describe_thresholds
-from pmm.report.plots import LEVEL_HEX, dimension_ids, in_period, peer_members
+from pmm.report.paths import atomic_write, output_path
+from pmm.report.plots import dimension_ids, in_period, peer_members
+from pmm.report.reproducible import build_time
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
@@ -98,6 +98,7 @@ class _Context:
         self.previous = periods[i - 1] if i > 0 else None
         self.bench = self._benchmark()
         self._kpi_tables()
+        self._chart_tables()
 
     def _benchmark(self) -> pd.DataFrame:
         kw: dict[str, Any] = {"min_group_size": self.min_group_size}
@@ -136,7 +137,8 @@ class _Context:
     def coverage(self) -> list[dict[str, Any]]:
         lv = self.card.levels
         lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
-        status = lv.set_index(["kpi", "member"])["status"].to_dict()
+        keyed = lv.set_index(["kpi", "member"])
+        status = keyed["status"].where(~keyed["imputed"].astype(bool), "imputed").to_dict()
         rows = []
         for k in self.kpis:
             cells = [status.get((k, m), "missing") for m in self.member_ids]
@@ -171,10 +173,22 @@ class _Context:
         b = b[b["node"].isin(self.kpis)]
         self.kpi_bench = {(r.member, r.node): (bool(r.suppressed), r.percentile) for r in b.itertuples(index=False)}
 
-    def member_page(self, m: str) -> dict[str, Any]:
-        from pmm.report.plots import radar, trend
-        from pmm.report.svg import figure_svg
+    def _chart_tables(self) -> None:
+        """The scores the charts draw, indexed once; members without any KPI value in the period."""
+        cat = self.card.catalog
+        now = self.now[self.now["node"].isin(self.dims)]
+        self.dim_scores = now.pivot_table(index="member", columns="node", values="score",
+                                          aggfunc="first").reindex(columns=self.dims)
+        nodes = self.card.scores[self.card.scores["node"].isin([cat.root, *self.dims])]
+        self.all_scores: dict[Any, dict[str, dict[Any, float]]] = {}
+        for r in nodes.dropna(subset=["score"]).itertuples(index=False):
+            self.all_scores.setdefault(r.member, {}).setdefault(r.node, {})[r.period] = float(r.score)
+        lv = self.card.levels
+        lv = lv[in_period(lv, self.period)]
+        with_values = set(lv.loc[lv["status"] == "ok", "member"])
+        self.without_values = [m for m in self.member_ids if m not in with_values]
 
+    def member_page(self, m: str) -> dict[str, Any]:
         cat = self.card.catalog
         rows = []
         for k in self.kpis:
@@ -191,7 +205,8 @@ class _Context:
             if p is not None and level is not None and _int(p.level) is not None:
                 level_change = level - _int(p.level)
             rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
-                         "value": fmt(value), "level": level, "status": r.status if r is not None else "missing",
+                         "value": fmt(value), "level": level,
+                         "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
                          "percentile": "suppressed" if suppressed else fmt(pct, 0),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
@@ -203,20 +218,37 @@ class _Context:
         head = self._cell(index.iloc[0] if len(index) else None)
         group = peer_members(self.card, m, self.peers)
         safe = _anchor(m)
-        radar_ax = radar(self.card, m, period=self.period, peers=self.peers)
-        radar_ax.figure.subplots_adjust(left=0.2, right=0.8, top=0.86, bottom=0.24)
-        trend_svg = ""
-        if len(self.card.periods) > 1:
-            trend_ax = trend(self.card, m)
-            trend_ax.figure.subplots_adjust(left=0.08, right=0.56, top=0.88, bottom=0.12)
-            trend_svg = figure_svg(trend_ax.figure, f"t-{safe}", f"Scores of {m} over the periods", tight=False)
+        has_values = m not in self.without_values
         return {"member": m, "name": self.names.get(m, m), "anchor": safe, "kpis": rows,
                 "index": head, "rank": _int(index["rank"].iloc[0]) if len(index) else None,
-                "attributes": self._attributes(m), "peers_n": len(group),
+                "attributes": self._attributes(m), "peers_n": len(group), "has_values": has_values,
                 "strengths": ranked[:3], "weaknesses": list(reversed(ranked[-3:])) if len(ranked) > 3 else [],
-                "radar": figure_svg(radar_ax.figure, f"r-{safe}",
-                                    f"Radar chart of the dimension scores of {m} against the peer median", tight=False),
-                "trend": trend_svg}
+                "radar": self._radar(m, group) if has_values else "",
+                "trend": self._trend(m) if has_values and len(self.card.periods) > 1 else ""}
+
+    def _radar(self, m: str, group: list[str]) -> str:
+        from pmm.report.charts import radar_svg
+
+        table = self.dim_scores
+        own = table.loc[m].tolist() if m in table.index else [None] * len(self.dims)
+        median = table.loc[table.index.isin(group)].median().tolist()
+        peer_label = f"peer median ({self.peers}, n={len(group)})" if self.peers else f"median of all (n={len(group)})"
+        return radar_svg([self.card.catalog.name(d) for d in self.dims], own, median, own_label=str(m),
+                         peer_label=peer_label, title=f"{m}, {self.period}",
+                         label=f"Radar chart of the dimension scores of {m} against the peer median")
+
+    def _trend(self, m: str) -> str:
+        from pmm.report.charts import trend_svg
+
+        cat = self.card.catalog
+        rows = self.all_scores.get(m)
+        periods = list(self.card.periods)
+        series = []
+        for node in [cat.root, *self.dims]:
+            by_period = rows.get(node, {}) if rows is not None else {}
+            series.append((cat.name(node), [by_period.get(p) for p in periods], node == cat.root))
+        return trend_svg(periods, series, title=f"{m}: scores over time",
+                         label=f"Scores of {m} over the periods")
 
     def _attributes(self, m: str) -> list[tuple[str, str]]:
         members = self.card.members
@@ -266,6 +298,33 @@ class _Context:
                 out.append((str(key).replace("_", " "), text))
         return out
 
+    def robustness(self, analysis: Any) -> dict[str, Any] | None:
+        """The "How robust are the ranks?" section: the first analysed node, in the report's period."""
+        if analysis is None:
+            return None
+        from pmm.report.charts import rank_range_svg
+        from pmm.report.robustness import analysis_parts, vary_summary
+
+        ua, indices = analysis_parts(analysis)
+        node = ua.nodes[0]
+        stats = ua.rank_stats[ua.rank_stats["node"] == node]
+        if "period" in stats.columns:
+            here = stats[stats["period"].astype(str) == str(self.period)]
+            stats = here if len(here) else stats[stats["period"] == stats["period"].iloc[-1]]
+        stats = stats.dropna(subset=["nominal"]).sort_values(["nominal", "median"])
+        rows = [{"member": self._label(r.member), "anchor": _anchor(r.member), "nominal": int(r.nominal),
+                 "median": fmt(r.median, 1), "q5": fmt(r.q5, 1), "q95": fmt(r.q95, 1),
+                 "range": fmt(r.q95 - r.q5, 1), "range_sort": _sort(r.q95 - r.q5)} for r in stats.itertuples()]
+        svg = rank_range_svg([(self._label(r.member), float(r.nominal), r.median, r.q5, r.q95)
+                              for r in stats.itertuples()], label=f"Rank uncertainty of {node}", n_ranks=len(stats))
+        sensitivity = None if indices is None else [
+            {"input": r.input, "first": fmt(r.first_order, 2), "total": fmt(r.total, 2),
+             "first_ci": f"{fmt(r.first_order_q5, 2)} – {fmt(r.first_order_q95, 2)}",
+             "total_ci": f"{fmt(r.total_q5, 2)} – {fmt(r.total_q95, 2)}"} for r in indices.itertuples()]
+        stable = sum(1 for r in stats.itertuples() if r.q95 - r.q5 <= 2)
+        return {"node": self.card.catalog.name(node), "runs": ua.n_runs, "vary": vary_summary(ua), "rows": rows,
+                "svg": svg, "sensitivity": sensitivity, "stable": stable, "failures": len(ua.failures)}
+
     def accounting_table(self) -> tuple[list[str], list[list[str]]]:
         if self.accounting is None or len(self.accounting) == 0:
             return [], []
@@ -296,7 +355,7 @@ def _sort(x: Any) -> str:
 
 def render_report(card: Any, *, period: Any = None, peers: str | None = None, disclosure: str = "confidential",
                   min_group_size: int = 3, accounting: pd.DataFrame | None = None, title: str | None = None,
-                  progress: Any = None) -> str:
+                  progress: Any = None, uncertainty: Any = None) -> str:
     """The HTML report of a Scorecard as a string (see :func:`write_report`).
 
     Example:
@@ -334,10 +393,18 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
-        accounting=ctx.accounting_table(), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
-        level_labels=ctx.levels_named, level_colours=LEVEL_HEX,
-        generated=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        accounting=ctx.accounting_table(), robustness=ctx.robustness(uncertainty), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
+        without_values=[ctx._label(m) for m in ctx.without_values],
+        generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),
         svg_markup=_markup)
+
+
+def _level_styles(n_levels: int) -> list[tuple[int, str, str]]:
+    """``(level, background, text colour)`` of each maturity level: red … the darkest green at the top."""
+    from pmm.report.colours import level_colours, text_colour
+
+    return [(i, c, text_colour(c)) for i, c in enumerate(level_colours(n_levels), start=1)]
 
 
 def _markup(svg: str) -> Any:
@@ -348,7 +415,8 @@ def _markup(svg: str) -> Any:
 
 def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None, peers: str | None = None,
                  disclosure: str = "confidential", min_group_size: int = 3, accounting: pd.DataFrame | None = None,
-                 title: str | None = None, force: bool = True, progress: Any = None) -> Path:
+                 title: str | None = None, force: bool = True, progress: Any = None,
+                 uncertainty: Any = None) -> Path:
     """Write the HTML scorecard report of ``card`` to one self-contained file.
 
     Args:
@@ -365,6 +433,8 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
         title: the page title (default: the framework name and period).
         force: overwrite an existing file (``False`` raises :class:`~pmm.errors.PmmError`).
         progress: a callback ``f(step, done, total)`` called after each member page (for progress bars).
+        uncertainty: a :class:`pmm.Uncertainty` or :class:`pmm.Sensitivity` of the same data; adds the section
+            "How robust are the ranks?" (rank ranges of the first analysed node, sensitivity indices).
 
     Returns:
         The path written.
@@ -378,6 +448,7 @@ def write_report(card: Any, path: str | os.PathLike[str], *, period: Any = None,
     """
     path = output_path(path, force=force)
     html = render_report(card, period=period, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
-                         accounting=accounting, title=title, progress=progress)
-    path.write_text(html, encoding="utf-8")
+                         accounting=accounting, title=title, progress=progress, uncertainty=uncertainty)
+    with atomic_write(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return path

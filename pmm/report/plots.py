@@ -23,7 +23,8 @@ from pmm.errors import PmmError, did_you_mean
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["radar", "ranking", "maturity_heatmap", "trend", "distribution", "ScorecardPlots", "dimension_ids",
+__all__ = ["radar", "ranking", "maturity_heatmap", "trend", "distribution", "rank_uncertainty", "sensitivity",
+           "ScorecardPlots", "dimension_ids",
            "peer_members", "in_period", "LEVEL_HEX"]
 
 #: Maturity level → colour (red … green), shared with the HTML report and the Excel workbook.
@@ -309,6 +310,100 @@ def distribution(card: Any, kpi: str, *, member: str | None = None, period: Any 
         ax.set_yticks(range(len(values)), values["member"].astype(str), fontsize=6)
         ax.set_xlabel(spec.unit)
     ax.set_title(f"{spec.name}, {period}", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _analysis_period(stats: pd.DataFrame, period: Any) -> pd.DataFrame:
+    if "period" not in stats.columns:
+        return stats
+    periods = list(dict.fromkeys(stats["period"]))
+    chosen = periods[-1] if period is None else period
+    if chosen not in periods:
+        raise PmmError(f"period {chosen!r} is not in the analysis; found {periods}")
+    return stats[stats["period"] == chosen]
+
+
+def rank_uncertainty(ua: Any, node: str | None = None, *, period: Any = None, members: Sequence[str] | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Rank uncertainty of every member (COINr ``plot_uncertainty``): the q5–q95 range of its ranks over the runs
+    as a bar, the median as a tick and the nominal rank as a dot; members sorted by nominal rank, best on top.
+
+    Args:
+        ua: a :class:`pmm.Uncertainty` (or a :class:`pmm.Sensitivity`, whose A and B runs are used).
+        node: the node (default: the first node of the analysis, the index).
+        period: the period for panels (default: the latest).
+        members: only these members.
+        ax: draw into these Axes.
+
+    Example:
+        >>> import pmm, pandas as pd
+        >>> meta = pd.DataFrame({"iCode": ["a", "b", "I"], "Parent": ["I", "I", None], "Level": [1, 1, 2],
+        ...     "Direction": [1, 1, None], "Weight": [1, 1, 1], "Type": ["Indicator", "Indicator", "Aggregate"]})
+        >>> values = pd.DataFrame({"member": list("XXYYZZ"), "kpi": list("ababab"), "value": [1.0, 9, 5, 5, 9, 2]})
+        >>> ua = pmm.uncertainty(values, pmm.Catalog.from_table(meta), n=30, seed=1,
+        ...                      vary={"weights": {"noise": 0.5}})
+        >>> ax = pmm.plot.rank_uncertainty(ua)
+        >>> ax.get_xlabel(), len(ax.get_yticklabels())
+        ('rank (1 = best)', 3)
+    """
+    ua = getattr(ua, "uncertainty", ua)
+    node = node or ua.nodes[0]
+    if node not in ua.nodes:
+        raise PmmError(f"node {node!r} is not in the analysis (nodes: {list(ua.nodes)}); "
+                       f"hint: {did_you_mean(str(node), ua.nodes)}")
+    stats = _analysis_period(ua.rank_stats[ua.rank_stats["node"] == node], period)
+    if members is not None:
+        stats = stats[stats["member"].isin(list(members))]
+    stats = stats.dropna(subset=["nominal"]).sort_values(["nominal", "median"], ascending=False)
+    ax = _axes(ax, (6, max(2.0, 0.24 * len(stats) + 0.9)))
+    labels = stats["member"].astype(str).tolist()
+    y = np.arange(len(stats))
+    ax.hlines(y, stats["q5"], stats["q95"], color=PEER_COLOUR, linewidth=4, alpha=0.55, label="q5–q95")
+    ax.scatter(stats["median"], y, marker="|", s=120, color="#333333", label="median", zorder=3)
+    ax.scatter(stats["nominal"].astype(float), y, s=22, color=MEMBER_COLOUR, label="nominal", zorder=4)
+    ax.set_yticks(y, labels)
+    ax.invert_xaxis()
+    ax.set_xlabel("rank (1 = best)")
+    ax.set_title(f"Rank uncertainty: {node}, {ua.n_runs} runs", fontsize=10)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def sensitivity(sa: Any, *, ax: Axes | None = None) -> Axes:
+    """Sensitivity indices with their bootstrap intervals (COINr ``plot_sensitivity``): for each varied input,
+    a bar of the first-order index (main effect) and one of the total index (with interactions).
+
+    Example:
+        >>> import pmm, pandas as pd
+        >>> meta = pd.DataFrame({"iCode": ["a", "b", "I"], "Parent": ["I", "I", None], "Level": [1, 1, 2],
+        ...     "Direction": [1, 1, None], "Weight": [1, 1, 1], "Type": ["Indicator", "Indicator", "Aggregate"]})
+        >>> values = pd.DataFrame({"member": list("XXYYZZ"), "kpi": list("ababab"), "value": [1.0, 9, 5, 5, 9, 2]})
+        >>> sa = pmm.sensitivity(values, pmm.Catalog.from_table(meta), n=40, seed=1, bootstrap=50,
+        ...     vary={"aggregate.method": ["arithmetic", "minimum"], "weights": {"noise": 0.2}})
+        >>> ax = pmm.plot.sensitivity(sa)
+        >>> len(ax.patches), ax.get_ylabel()
+        (4, 'sensitivity index')
+    """
+    table = sa.indices
+    ax = _axes(ax, (max(4.0, 1.3 * len(table) + 1.5), 3.2))
+    x = np.arange(len(table))
+    width = 0.38
+    for offset, column, colour, label in ((-width / 2, "first_order", MEMBER_COLOUR, "first order"),
+                                          (width / 2, "total", PEER_COLOUR, "total")):
+        value = table[column].clip(lower=0).to_numpy(dtype=float)
+        low = table[f"{column}_q5"].clip(lower=0).to_numpy(dtype=float)
+        high = table[f"{column}_q95"].to_numpy(dtype=float)
+        ax.bar(x + offset, value, width, color=colour, label=label, edgecolor="#555555", linewidth=0.4)
+        if not np.isnan(low).all():
+            ax.errorbar(x + offset, value, yerr=[np.maximum(value - low, 0), np.maximum(high - value, 0)],
+                        fmt="none", ecolor="#222222", capsize=3, linewidth=0.8)
+    ax.set_xticks(x, [_short(str(v), 18) for v in table["input"]], fontsize=8)
+    ax.set_ylabel("sensitivity index")
+    ax.set_title(f"What moves the ranks of {sa.node}? (5–95 % bootstrap intervals)", fontsize=10)
+    ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 

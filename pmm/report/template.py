@@ -17,8 +17,9 @@ from pathlib import Path
 
 from pmm.catalog import DISCLOSURE_ORDER, Catalog
 from pmm.errors import PmmError
-from pmm.report.paths import output_path
 from pmm.report.describe import describe_definition
+from pmm.report.paths import output_path
+from pmm.report.xlsx import save_workbook, text_cell
 from pmm.report.form_layout import (
     ANSWER_SEPARATOR,
     COLUMNS,
@@ -31,7 +32,11 @@ from pmm.report.form_layout import (
     column_letter,
 )
 
-__all__ = ["write_template"]
+__all__ = ["write_template", "write_members_template", "MEMBER_COLUMNS"]
+
+#: The columns of a members table: the code used in the forms and values, a display name, and the
+#: attributes peer groups are formed by (``--peers region``); add any other attribute column.
+MEMBER_COLUMNS = ("member", "name", "region", "income_group")
 
 _MAX_INLINE_LIST = 250  # Excel limits an inline validation list to 255 characters
 
@@ -79,12 +84,16 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
     ws.title = FORM_SHEET
     ws["A1"] = FORM_TITLE
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"], ws["B2"] = "Catalog", f"{catalog.framework.name} [{catalog.root}] version {catalog.framework.version}"
+    ws["A2"] = "Catalog"
+    text_cell(ws["B2"], f"{catalog.framework.name} [{catalog.root}] version {catalog.framework.version}")
     ws["C2"] = f"hash {catalog.hash[:12]}"
     for cell, label, value in ((MEMBER_CELL, "Member", member), (PERIOD_CELL, "Period", period)):
         ws[f"A{cell[1:]}"] = label
         ws[f"A{cell[1:]}"].font = Font(bold=True)
-        ws[cell] = value if value != "" else None
+        if isinstance(value, str) and value != "":
+            text_cell(ws[cell], value)
+        else:
+            ws[cell] = value if value != "" else None
         ws[cell].fill = INPUT_FILL
     ws["A5"] = ("Fill in the yellow cells: the member code, the period, and for each KPI a value and its status "
                 "(reported / not applicable / not available).")
@@ -104,8 +113,7 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
         values = {"kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "definition": describe_definition(kpi),
                   "answers": ANSWER_SEPARATOR.join(answers)}
         for key, value in values.items():
-            cell = ws[f"{column_letter(key)}{row}"]
-            cell.value = value
+            cell = text_cell(ws[f"{column_letter(key)}{row}"], value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         value_cell, status_cell = f"{column_letter('value')}{row}", f"{column_letter('status')}{row}"
         ws[value_cell].fill = ws[status_cell].fill = INPUT_FILL
@@ -122,12 +130,37 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
             column = lists_sheet.max_column + (1 if lists_sheet["A1"].value is not None else 0)
             letter = lists_sheet.cell(row=1, column=column).column_letter
             for i, answer in enumerate(answers, start=1):
-                lists_sheet.cell(row=i, column=column, value=answer)
+                text_cell(lists_sheet.cell(row=i, column=column), answer)
             formula = f"lists!${letter}$1:${letter}${len(answers)}"
         answer_list = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                                      error="Choose one of the allowed answers.")
         ws.add_data_validation(answer_list)
         answer_list.add(value_cell)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
+
+
+def write_members_template(path: str | os.PathLike[str], *, members: tuple[str, ...] = (),
+                           force: bool = False) -> Path:
+    """Write an empty members table (``pmm template --members``): a CSV with :data:`MEMBER_COLUMNS`.
+
+    Fill in one row per member administration and pass it as ``--members members.csv`` (or
+    ``members=`` to :func:`pmm.score`); ``--peers region`` then forms peer groups by region.
+
+    Args:
+        path: the ``.csv`` file to write.
+        members: member codes written in the first column, one row each (the rest left empty).
+        force: overwrite an existing file.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> out = write_members_template(pathlib.Path(tempfile.mkdtemp()) / "members.csv", members=("KEN", "UGA"))
+        >>> out.read_text().splitlines()
+        ['member,name,region,income_group', 'KEN,,,', 'UGA,,,']
+    """
+    import pandas as pd
+
+    from pmm.report.paths import write_csv
+
+    path = output_path(path, force=force, suffix=".csv", what="members")
+    frame = pd.DataFrame({c: list(members) if c == "member" else [None] * len(members) for c in MEMBER_COLUMNS})
+    return write_csv(frame, path)

@@ -1,7 +1,8 @@
 """Scoring: maturity levels, normalisation, weights, aggregation, ranks and benchmarks.
 
 The public entry points are :func:`pmm.score`, :class:`pmm.ScoringMethod` and
-:func:`pmm.values_from_wide`; the methods are documented in ``docs/scoring.md``.
+:func:`pmm.values_from_wide`; the methods are documented in ``docs/scoring.md`` and
+``docs/pipeline.md`` (the steps before normalisation: :func:`run_stages`, :func:`treat`).
 
 Example:
     >>> from pmm.scoring import ScoringMethod
@@ -12,7 +13,12 @@ Example:
 from pmm.scoring.engine import score
 from pmm.scoring.method import ScoringMethod
 from pmm.scoring.notices import ScoringWarning
+from pmm.scoring.pipeline import build_context, run_stages
 from pmm.scoring.plan import ScoringPlan, build_plan
+from pmm.scoring.sensitivity import Sensitivity, sensitivity
+from pmm.scoring.treat import treat
+from pmm.scoring.uncertainty import Uncertainty, uncertainty
 from pmm.scoring.values import values_from_wide
 
-__all__ = ["score", "ScoringMethod", "ScoringWarning", "ScoringPlan", "build_plan", "values_from_wide"]
+__all__ = ["score", "ScoringMethod", "ScoringWarning", "ScoringPlan", "build_plan", "values_from_wide",
+           "uncertainty", "Uncertainty", "sensitivity", "Sensitivity", "build_context", "run_stages", "treat"]

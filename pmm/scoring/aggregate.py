@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["QUASI_MEANS", "quasi_mean", "weighted_median", "minimum", "copeland", "domain_violations"]
+__all__ = ["QUASI_MEANS", "quasi_mean", "quasi_terms", "quasi_finish", "weighted_median", "minimum", "copeland",
+           "domain_violations"]
 
 #: Means of the form f⁻¹(Σ w f(x) / Σ w); they run as one matrix product per tree level.
 QUASI_MEANS: tuple[str, ...] = ("arithmetic", "geometric", "harmonic", "power")
@@ -82,12 +83,35 @@ def quasi_mean_matrix(values: np.ndarray, weight_matrix: np.ndarray, method: str
         >>> quasi_mean_matrix(v, np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]), "geometric").round(9).tolist()
         [[2.0, 8.0]]
     """
+    transformed, present = quasi_terms(values, method, p)
+    return quasi_finish(transformed @ weight_matrix, present @ weight_matrix, method, p)
+
+
+def quasi_terms(values: np.ndarray, method: str, p: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """The two operands of a quasi-mean: f(x) with 0 where missing, and the presence mask as floats.
+
+    A weighted quasi-mean is ``quasi_finish(f(x) @ W, present @ W)``; splitting it lets callers share the terms
+    of fixed values across many weight matrices.
+
+    Example:
+        >>> [a.tolist() for a in quasi_terms(np.array([1.0, np.nan]), "geometric")]
+        [[0.0, 0.0], [1.0, 0.0]]
+    """
     present = ~np.isnan(values)
     transformed = np.where(present, _forward(np.where(present, values, 1.0), method, p), 0.0)
-    total = present.astype(float) @ weight_matrix
+    return transformed, present.astype(float)
+
+
+def quasi_finish(weighted_sum: np.ndarray, weight_total: np.ndarray, method: str, p: float = 2.0) -> np.ndarray:
+    """f⁻¹(Σ w f(x) / Σ w) over present children; NaN where no child is present.
+
+    Example:
+        >>> quasi_finish(np.array([np.log(2) + np.log(8)]), np.array([2.0]), "geometric").round(9).tolist()
+        [4.0]
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (transformed @ weight_matrix) / total
-    return np.where(total > 0, _inverse(mean, method, p), np.nan)
+        mean = weighted_sum / weight_total
+    return np.where(weight_total > 0, _inverse(mean, method, p), np.nan)
 
 
 def weighted_median(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -132,23 +156,27 @@ def minimum(x: np.ndarray) -> np.ndarray:
 
 
 def copeland(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """COINr's ``a_copeland``: row sums of the weighted outranking matrix over members.
+    """COINr's ``a_copeland``: wins minus losses in the weighted outranking matrix of the members.
 
     Weights are rescaled to sum 1 over all children. For members i < j (in member order),
     ``O[i, j] = Σ w·[xᵢ > xⱼ] + ½ Σ w·[xᵢ = xⱼ]`` over children where both are present, and
-    ``O[j, i] = 1 − O[i, j]``; a member's score is the sum of its row. Like COINr, with missing
-    values the result depends on member order (pmm orders members by code, as COINr does).
+    ``O[j, i] = 1 − O[i, j]`` (COINr's ``outrankMatrix``). A member's score is
+    ``Σ_{j ≠ i} sign(O[i, j] − ½)``: +1 for each member it outranks, −1 for each that outranks
+    it, 0 for a tie — an integer. Like COINr, with missing values the result depends on member
+    order (pmm orders members by code, as COINr does).
 
     Example:
-        >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]]), np.ones(2)).tolist()
-        [1.0, 1.0, 1.0]
+        >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 0.0]]), np.ones(2)).tolist()
+        [1.0, 1.0, -2.0]
     """
-    w = weights / weights.sum(axis=-1, keepdims=True)
+    w = weights / np.nansum(weights, axis=-1, keepdims=True)
     a = x[..., :, None, :]
     b = x[..., None, :, :]
+    wb = w[..., None, None, :]
     with np.errstate(invalid="ignore"):
-        upper = ((a > b) * w[..., None, None, :]).sum(axis=-1) + 0.5 * ((a == b) * w[..., None, None, :]).sum(axis=-1)
+        upper = ((a > b) * wb).sum(axis=-1) + ((a == b) * wb).sum(axis=-1) / 2
     n = x.shape[-2]
     above = np.triu(np.ones((n, n), dtype=bool), k=1)
-    outrank = np.where(above, upper, 0.0) + np.where(above.T, 1.0 - np.swapaxes(upper, -1, -2), 0.0)
-    return outrank.sum(axis=-1)
+    outrank = np.where(above, upper, 1.0 - np.swapaxes(np.where(above, upper, 0.0), -1, -2))
+    votes = np.sign(outrank - 0.5)
+    return np.where(np.eye(n, dtype=bool), 0.0, votes).sum(axis=-1)

@@ -124,31 +124,47 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
     return out[columns].reset_index(drop=True)
 
 
-def changes_table(scores: pd.DataFrame, periods: list[Any]) -> pd.DataFrame:
-    """Change of score, maturity level and rank from each period to the next, per member and node.
+def changes_table(scores: pd.DataFrame, periods: list[Any], levels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Change of raw value, score, maturity level and rank from each period to the next, per member and node.
 
-    ``score_change`` = score − previous score; ``level_change`` = maturity − previous maturity;
-    ``rank_change`` = previous rank − rank (positive = moved up); ``insufficient_data`` flags a
-    current value resting on an ``insufficient_data`` KPI. Periods follow the sorted ``periods``;
-    the first period has no row.
+    ``value_previous`` and ``value`` are the KPI's raw values (from ``levels``; NaN for groups,
+    categorical KPIs and values not ``ok``); ``value_change`` = value − previous value;
+    ``value_change_pct`` = 100·value_change/|previous value| (NaN when the previous value is 0),
+    the year-on-year variation reports quote ("+32 % participants"). ``score_change`` = score −
+    previous score; ``level_change`` = maturity − previous maturity; ``rank_change`` = previous
+    rank − rank (positive = moved up); ``insufficient_data`` flags a current value resting on an
+    ``insufficient_data`` KPI. Periods follow the sorted ``periods``; the first period has no row.
 
     Example:
         >>> s = pd.DataFrame({"member": ["A", "A"], "period": [2021, 2022], "node": "I", "score": [50.0, 60.0],
         ...                   "maturity": [3, 4], "rank": [2, 1], "insufficient_data": False})
         >>> changes_table(s, [2021, 2022])[["period", "previous_period", "score_change", "rank_change"]].to_dict("records")
         [{'period': 2022, 'previous_period': 2021, 'score_change': 10.0, 'rank_change': 1}]
+        >>> lv = pd.DataFrame({"member": "A", "period": [2021, 2022], "kpi": "I", "value": [25.0, 33.0], "status": "ok"})
+        >>> changes_table(s, [2021, 2022], lv)[["value_previous", "value", "value_change", "value_change_pct"]].values.tolist()
+        [[25.0, 33.0, 8.0, 32.0]]
     """
-    columns = ["member", "node", "period", "previous_period", "score_change", "level_change", "rank_change",
-               "insufficient_data"]
+    columns = ["member", "node", "period", "previous_period", "value_previous", "value", "value_change",
+               "value_change_pct", "score_change", "level_change", "rank_change", "insufficient_data"]
     if len(periods) < 2:
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("member", "node", "period", "previous_period")
                                           else bool if c == "insufficient_data" else float) for c in columns})
     position = {p: i for i, p in enumerate(periods)}
     current = scores[["member", "node", "period", "score", "maturity", "rank", "insufficient_data"]].assign(
         _t=scores["period"].map(position))
+    if levels is not None:
+        raw = levels[["member", "period", "kpi", "value", "status"]].rename(columns={"kpi": "node"})
+        number = pd.to_numeric(raw["value"].where(raw["status"] == "ok"), errors="coerce").astype(float)
+        current = current.merge(raw[["member", "period", "node"]].assign(value=number), how="left",
+                                on=["member", "period", "node"])
+    else:
+        current = current.assign(value=np.nan)
     previous = current.drop(columns="insufficient_data").assign(_t=current["_t"] + 1).rename(
-        columns={"period": "previous_period", "score": "_s", "maturity": "_m", "rank": "_r"})
+        columns={"period": "previous_period", "score": "_s", "maturity": "_m", "rank": "_r", "value": "value_previous"})
     merged = current[current["_t"] > 0].merge(previous, on=["member", "node", "_t"], how="left")
+    merged["value_change"] = merged["value"] - merged["value_previous"]
+    base = merged["value_previous"].abs()
+    merged["value_change_pct"] = 100.0 * merged["value_change"] / base.where(base != 0)
     merged["score_change"] = merged["score"] - merged["_s"]
     merged["level_change"] = (merged["maturity"] - merged["_m"]).astype("Int64")
     merged["rank_change"] = (merged["_r"] - merged["rank"]).astype("Int64")

@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pmm.errors import Problem, ScoringError
+from pmm.catalog.yaml_source import load_yaml
+from pmm.errors import CatalogError, Problem, ScoringError
+
+if TYPE_CHECKING:
+    from pmm.catalog import Catalog
 
 __all__ = [
+    "DenominateSpec", "ImputeSpec", "ScreenSpec", "TreatSpec", "STAGES",
     "NormaliseSpec", "WeightsSpec", "AggregateSpec", "MaturitySpec", "ScoringMethod",
     "NORMALISE_METHODS", "AGGREGATE_METHODS", "MATURITY_METHODS", "resolve_method", "merge_section",
+    "ABSOLUTE_DEFAULT", "default_method",
 ]
 
 NormaliseMethod = Literal["minmax", "zscore", "goalposts", "target", "frontier", "fraction_of_max", "rank",
@@ -42,6 +47,78 @@ MATURITY_METHODS: tuple[str, ...] = MaturityMethod.__args__
 
 class _Spec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+#: The data stages of the pipeline, in order (``card.stage(name)``); the method sections that make them.
+STAGES: tuple[str, ...] = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
+
+
+class DenominateSpec(_Spec):
+    """``denominate: {}`` — divide each KPI with a catalog ``denominator`` by that members-table column.
+
+    The value becomes ``x / denominator × denominator_scale`` (COINr ``Denominate``: ``x / (d / ScaleFactor)``).
+    """
+
+
+class ImputeSpec(_Spec):
+    """``impute`` — fill missing values (status ``missing``/``not_reported``) of each KPI.
+
+    ``mean``/``median``: the KPI's mean/median over members in the period (COINr ``i_mean``,
+    ``i_median``), within groups of the members-table column ``by`` when given (``i_mean_grp``,
+    ``i_median_grp``; members without a group are left missing). ``latest``: the member's last
+    earlier value (COINr ``impute_panel`` "latest"). ``linear``: linear interpolation over the
+    periods, constant beyond the first and last observation (``approx(rule = 2)``); a series
+    with one value is constant.
+    """
+
+    method: Literal["mean", "median", "latest", "linear"] = "mean"
+    by: str | None = Field(None, description="mean/median: a members-table column of groups.")
+
+    @model_validator(mode="after")
+    def _check(self) -> ImputeSpec:
+        if self.by is not None and self.method not in ("mean", "median"):
+            raise ValueError(f"'by' is only used with method 'mean' or 'median', found method {self.method!r}")
+        return self
+
+
+class ScreenSpec(_Spec):
+    """``screen`` — drop members whose share of present KPI values is below ``min_coverage`` (COINr ``Screen`` byNA).
+
+    ``include`` / ``exclude`` list members kept or dropped whatever their coverage (COINr ``Force``).
+    The default threshold is COINr's ``dat_thresh`` default, 2/3.
+    """
+
+    min_coverage: float = Field(2 / 3, ge=0, le=1, description="Members with coverage strictly below are dropped.")
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> ScreenSpec:
+        both = sorted(set(self.include) & set(self.exclude))
+        if both:
+            raise ValueError(f"members {both} are both in 'include' and 'exclude'")
+        return self
+
+
+class TreatSpec(_Spec):
+    """``treat`` — outlier treatment, COINr's ``Treat`` default (see :mod:`pmm.scoring.treat`).
+
+    A KPI is flagged when ``|skew| ≥ skew`` and ``kurt ≥ kurt``; ``winsorise`` clips it up to
+    ``winmax`` points, then applies ``log_CT`` to the original values if it still fails and ``log``
+    is true; ``boxcox`` transforms flagged KPIs with ``lambda``. A KPI's catalog ``treat`` overrides
+    these keys for that KPI (``treat: none`` leaves it untreated).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    method: Literal["winsorise", "boxcox"] = "winsorise"
+    winmax: int | None = Field(5, ge=0, description="Stop when the winsorised tie blocks reach this size (null: no limit).")
+    skew: float = Field(2.0, gt=0, description="Skewness threshold (|skew| ≥ this fails).")
+    kurt: float = Field(3.5, description="Kurtosis threshold (kurt ≥ this fails).")
+    log: bool = Field(True, description="winsorise: log_CT of the original values when winsorising is not enough.")
+    combine: bool = Field(False, description="winsorise: log_CT of the winsorised values instead (COINr combine_treat).")
+    force: bool = Field(False, description="winsorise: go on to winmax even once the test passes (COINr force_win).")
+    lambda_: float = Field(1.0, alias="lambda", description="boxcox: the exponent λ (0: log).")
 
 
 class NormaliseSpec(_Spec):
@@ -156,6 +233,10 @@ class ScoringMethod(_Spec):
         'arithmetic'
     """
 
+    denominate: DenominateSpec | None = None
+    impute: ImputeSpec | None = None
+    screen: ScreenSpec | None = None
+    treat: TreatSpec | None = None
     normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
     weights: WeightsSpec = Field(default_factory=WeightsSpec)
     aggregate: AggregateSpec = Field(default_factory=AggregateSpec)
@@ -176,12 +257,35 @@ def _problems(exc: ValidationError, where: str, node: str = "") -> list[Problem]
     return out
 
 
+#: The default method of a catalog whose every KPI has goalposts: absolute scores (goalposts) and
+#: group maturity from the KPIs' threshold levels, so nobody's score depends on who else is scored.
+ABSOLUTE_DEFAULT: dict[str, Any] = {"normalise": {"method": "goalposts"}, "maturity": {"method": "mean"}}
+
+
+def default_method(catalog: Catalog) -> dict[str, Any] | None:
+    """The catalog's default method: its ``framework.scoring`` block, else :data:`ABSOLUTE_DEFAULT`
+    when every KPI has goalposts (categorical KPIs have them implied: levels 1 to the number of
+    framework levels), else ``None`` (the library defaults, min-max).
+
+    Example:
+        >>> import pmm
+        >>> default_method(pmm.load_catalog("indicators/rbm-example"))["normalise"]
+        {'method': 'goalposts'}
+    """
+    if catalog.framework.scoring is not None:
+        return catalog.framework.scoring
+    if catalog.kpis and all(k.goalposts is not None or k.categorical for k in catalog.kpis):
+        return ABSOLUTE_DEFAULT
+    return None
+
+
 def resolve_method(method: ScoringMethod | dict[str, Any] | str | Path | None,
                    catalog_default: dict[str, Any] | None = None) -> ScoringMethod:
     """The complete :class:`ScoringMethod` from a model, a dict, a YAML path, or ``None``.
 
-    ``None`` takes the catalog's ``framework.scoring`` block, else the library defaults. Sections
-    missing from a dict or YAML file take the library defaults.
+    ``None`` takes ``catalog_default`` (see :func:`default_method`: the catalog's
+    ``framework.scoring`` block, or absolute scoring when every KPI has goalposts), else the library
+    defaults. Sections missing from a dict or YAML file take the library defaults.
 
     Example:
         >>> resolve_method({"weights": {"method": "equal"}}).weights.method
@@ -199,9 +303,12 @@ def resolve_method(method: ScoringMethod | dict[str, Any] | str | Path | None,
             raise ScoringError(Problem(f"method file {str(path)!r} does not exist", where="method",
                                        hint="pass a ScoringMethod, a dict, or the path of a YAML file"))
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ScoringError(Problem(f"invalid YAML: {exc}", where=str(path))) from None
+            data = load_yaml(path.read_text(encoding="utf-8"), str(path))[0] or {}
+        except CatalogError as exc:  # the safe YAML reader reports file:line:column
+            raise ScoringError(exc.problems) from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise ScoringError(Problem(f"cannot read the method file: {getattr(exc, 'reason', None) or exc}",
+                                       where=str(path), hint="save it as UTF-8 YAML")) from None
         where = str(path)
     elif isinstance(method, dict):
         data = method

@@ -28,7 +28,13 @@ from pmm.scoring.method import NormaliseSpec
 from pmm.scoring.notices import ScoringWarning
 from pmm.scoring.ranks import min_rank, percentile_rank
 
-__all__ = ["KpiScale", "normalise"]
+__all__ = ["KpiScale", "normalise", "RELATIVE_METHODS", "MIN_RELATIVE_MEMBERS"]
+
+#: Methods whose score of a member depends on the values of the other members.
+RELATIVE_METHODS: frozenset[str] = frozenset({"minmax", "zscore", "target", "frontier", "fraction_of_max", "rank",
+                                              "percentile_rank", "borda"})
+#: Fewer members with a value than this make a relative method meaningless (one warning names the KPIs).
+MIN_RELATIVE_MEMBERS = 3
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ def normalise(x: np.ndarray, scales: Sequence[KpiScale], kpi_ids: Sequence[str])
     for k, scale in enumerate(scales):
         blocks[scale.spec].append(k)
     constant: list[str] = []
+    few: dict[str, str] = {}
     for spec, cols in blocks.items():
         block = [scales[k] for k in cols]
         direction = np.array([s.direction for s in block])
@@ -78,11 +85,36 @@ def normalise(x: np.ndarray, scales: Sequence[KpiScale], kpi_ids: Sequence[str])
         result, flat = _apply(spec, flipped, block, direction, [kpi_ids[k] for k in cols])
         out[..., cols] = result
         constant += [kpi_ids[cols[j]] for j in np.flatnonzero(flat)]
-    if constant:
-        warnings.warn(f"KPI(s) {sorted(set(constant))} have the same value for every member in some period; "
-                      "they get the centre of the method's scale there (see docs/scoring.md, 'Constant KPIs')",
-                      ScoringWarning, stacklevel=4)  # the caller of pmm.score
+        if spec.method in RELATIVE_METHODS:
+            few.update({kpi_ids[cols[j]]: spec.method for j in np.flatnonzero(_too_few(flipped, spec))})
+    message = _relative_notice(few, sorted(set(constant) - set(few)))
+    if message:
+        warnings.warn(message, ScoringWarning, stacklevel=4)  # the caller of pmm.score
     return out
+
+
+def _too_few(x: np.ndarray, spec: NormaliseSpec) -> np.ndarray:
+    """Per KPI: whether some period (all periods when pooled) has 1 or 2 members with a value."""
+    count = (~np.isnan(x)).sum(axis=_members_axes(spec))
+    return ((count > 0) & (count < MIN_RELATIVE_MEMBERS)).reshape(-1, x.shape[-1]).any(axis=0)
+
+
+def _relative_notice(few: dict[str, str], constant: list[str]) -> str:
+    """One message on relative normalisations that compare (almost) nobody; ``""`` when all is well."""
+    parts = []
+    if few:
+        methods = sorted(set(few.values()))
+        parts.append(f"relative normalisation ({', '.join(methods)}) compares members with each other, but KPI(s) "
+                     f"{sorted(few)} have fewer than {MIN_RELATIVE_MEMBERS} members with a value in some period: "
+                     "their scores (the centre of the scale for a single value) say nothing about performance "
+                     "and change when members join or leave")
+    if constant:
+        parts.append(f"KPI(s) {constant} have the same value for every member in some period; they get the "
+                     "centre of the method's scale there (see docs/scoring.md, 'Constant KPIs')")
+    if not parts:
+        return ""
+    return ("; ".join(parts) + ". Hint: give these KPIs goalposts in the catalog and score with "
+            "normalise: {method: goalposts}, so a member's score does not depend on who else is scored")
 
 
 def _members_axes(spec: NormaliseSpec) -> tuple[int, ...]:

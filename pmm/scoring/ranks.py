@@ -34,7 +34,7 @@ def min_rank(x: np.ndarray, axis: int = -1, *, descending: bool = False) -> np.n
     x = np.moveaxis(np.asarray(x, dtype=float), axis, -1)
     missing = np.isnan(x)
     keyed = np.where(missing, np.inf, -x if descending else x)
-    order = np.argsort(keyed, axis=-1, kind="stable")
+    order = np.argsort(keyed, axis=-1)  # tied values share their block's first position, so sort stability is moot
     ordered = np.take_along_axis(keyed, order, axis=-1)
     n = x.shape[-1]
     position = np.broadcast_to(np.arange(n), ordered.shape)

@@ -153,6 +153,7 @@ def _periods(period: pd.Series | None, n_rows: int, problems: list[Problem]) -> 
     """Period codes (sorted order) and the periods; one period ``None`` without a period column."""
     if period is None:
         return np.zeros(n_rows, dtype=np.intp), (None,)
+    period = year_periods(period)
     if period.dtype == object:
         kinds = {"number" if isinstance(p, (int, float, np.number)) else type(p).__name__ for p in period.dropna()}
         if len(kinds) > 1:
@@ -162,6 +163,29 @@ def _periods(period: pd.Series | None, n_rows: int, problems: list[Problem]) -> 
             return np.full(len(period), -1, dtype=np.intp), ()
     codes, uniques = pd.factorize(period, sort=True)
     return codes, tuple(uniques.tolist())
+
+
+def year_periods(period: pd.Series) -> pd.Series:
+    """Periods written as whole numbers in text (``"2024"``, what ``pmm.map`` labels years) as integers.
+
+    One period type for every input: a CSV read by pandas gives ``2024``, a mapping result or a form
+    ``"2024"``; both score to the period ``2024``. Other text periods (``"2024-Q1"``) are kept.
+
+    Example:
+        >>> import pandas as pd
+        >>> year_periods(pd.Series(["2023", "2024"])).tolist(), year_periods(pd.Series(["2024-Q1"])).tolist()
+        ([2023, 2024], ['2024-Q1'])
+    """
+    if period.dtype.kind in "iufb":
+        return period
+    present = period.dropna()
+    text = present.astype(str).str.strip()
+    if len(present) == 0 or not all(isinstance(p, (str, int, np.integer)) for p in present) \
+            or not text.str.fullmatch(r"-?\d{1,6}").all():
+        return period
+    out = pd.Series(pd.NA, index=period.index, dtype=object)
+    out[present.index] = text.astype(int).tolist()
+    return out if period.isna().any() else out.astype("int64")
 
 
 def _statuses(values: pd.DataFrame, value_missing: np.ndarray, index: pd.Index, problems: list[Problem]) -> np.ndarray:
@@ -275,7 +299,9 @@ def values_from_wide(table: pd.DataFrame, catalog: Catalog | None = None, *, mem
     if kpis is None:
         kpis = [c for c in table.columns if c not in ids]
         if catalog is not None:
-            kpis = [c for c in kpis if c in set(catalog.kpi_ids)]
+            from pmm.catalog import as_catalog
+
+            kpis = [c for c in kpis if c in set(as_catalog(catalog).kpi_ids)]
     else:
         missing = [k for k in kpis if k not in table.columns]
         if missing:

@@ -26,7 +26,7 @@ from pmm.scoring.method import WeightsSpec
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["relative_weights", "pca_weights", "within_parent", "effective_weights"]
+__all__ = ["relative_weights", "pca_weights", "correlation_eigen", "within_parent", "effective_weights"]
 
 
 def relative_weights(catalog: Catalog, nodes: tuple[str, ...], spec: WeightsSpec) -> np.ndarray:
@@ -114,10 +114,37 @@ def pca_weights(values: np.ndarray, *, scale: bool, group: str = "") -> np.ndarr
     n_children = values.shape[-1]
     if n_children == 1:
         return np.ones(values.shape[:-2] + (1,))
+    _, vectors, sd = correlation_eigen(values, group=group)
+    loading = np.abs(vectors[..., :, -1])
+    if scale:
+        loading = loading / sd
+    return loading / loading.sum(axis=-1, keepdims=True)
+
+
+def correlation_eigen(values: np.ndarray, *, group: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eigen-decomposition of the children's correlation matrix over complete cases (``prcomp(scale=TRUE)``).
+
+    Args:
+        values: shape ``(..., member, child)``; members with any child missing are left out.
+        group: the group's id, for error messages.
+
+    Returns:
+        ``(eigenvalues, eigenvectors, sd)``: eigenvalues ascending ``(..., child)``, eigenvectors in
+        the columns ``(..., child, component)``, and each child's sample sd ``(..., child)``.
+
+    Raises:
+        ScoringError: fewer than 3 complete cases, or a child with zero variance.
+
+    Example:
+        >>> x = np.array([[1.0, 2.0], [2.0, 4.5], [3.0, 5.0], [4.0, 8.0]])
+        >>> values, vectors, sd = correlation_eigen(x)
+        >>> values.round(4).tolist()        # 1 ± r, r = 0.97
+        [0.03, 1.97]
+    """
     complete = ~np.isnan(values).any(axis=-1)
     n_cases = complete.sum(axis=-1)
     if (n_cases < 3).any():
-        raise ScoringError(Problem(f"PCA weights need at least 3 members with every child present, found "
+        raise ScoringError(Problem(f"PCA needs at least 3 members with every child present, found "
                                    f"{int(n_cases.min())}", where="method.weights", node=group,
                                    hint="impute missing values first, or use catalog or equal weights", code="pca_cases"))
     x = np.where(complete[..., None], values, 0.0)
@@ -127,12 +154,9 @@ def pca_weights(values: np.ndarray, *, scale: bool, group: str = "") -> np.ndarr
     cov = np.einsum("...mi,...mj->...ij", centred, centred) / (counts[..., None] - 1.0)
     sd = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
     if (sd <= 1e-15 * (1.0 + np.abs(mean))).any():
-        raise ScoringError(Problem("PCA weights need children that vary across members; one child is constant",
+        raise ScoringError(Problem("PCA needs children that vary across members; one child is constant",
                                    where="method.weights", node=group, hint="use catalog or equal weights for this "
                                    "framework, or drop the constant KPI", code="pca_constant"))
     corr = cov / (sd[..., :, None] * sd[..., None, :])
-    _, vectors = np.linalg.eigh(corr)
-    loading = np.abs(vectors[..., :, -1])
-    if scale:
-        loading = loading / sd
-    return loading / loading.sum(axis=-1, keepdims=True)
+    eigenvalues, vectors = np.linalg.eigh(corr)
+    return eigenvalues, vectors, sd

@@ -97,7 +97,10 @@ def test_random_catalogs_round_trip_through_yaml(catalog, tmp_path_factory):
 
 
 def test_shipped_catalogs_round_trip(tmp_path):
-    for name in ("wco-pmm", "rbm-example"):
+    from pmm.catalog.shipped import shipped_catalogs
+
+    assert {"wco-pmm", "rbm-example", "wto-ta"} <= set(shipped_catalogs())
+    for name in shipped_catalogs():
         catalog = pmm.load_catalog(name)
         path = tmp_path / f"{name}.yaml"
         path.write_text(catalog.to_yaml(), encoding="utf-8")

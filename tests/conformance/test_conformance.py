@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = {
     "wco-pmm": ROOT / "indicators" / "wco-pmm",
     "rbm-example": ROOT / "indicators" / "rbm-example",
+    "wto-ta": ROOT / "indicators" / "wto-ta",
+    "apo-pillars": ROOT / "indicators" / "apo-pillars",
     "kcs": ROOT / "examples" / "kcs" / "catalog.yaml",
 }
 

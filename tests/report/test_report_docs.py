@@ -20,3 +20,16 @@ def test_quickstart_examples_run():
                                   optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 10
     assert result.failed == 0
+
+
+def test_report_module_examples_run():
+    import importlib
+
+    modules = ["pmm.report.charts", "pmm.report.colours", "pmm.report.xlsx_writer", "pmm.report.excel",
+               "pmm.report.html", "pmm.report.tables", "pmm.catalog.loader", "pmm.scoring.values"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in modules:
+            result = doctest.testmod(importlib.import_module(name),
+                                     optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+            assert result.failed == 0, name

@@ -9,7 +9,10 @@ import pytest
 import pmm
 from pmm.catalog import DISCLOSURE_ORDER
 
-SHEETS = ["summary", "scores", "kpi levels", "benchmarks", "weights", "method", "provenance"]
+DIMENSIONS = ["Trade Facilitation and Economi", "Revenue Collection", "Enforcement, Security and Prot",
+              "Organizational Development"]
+DATA = ["scores", "kpi levels", "benchmarks", "weights", "method", "provenance"]
+SHEETS = ["summary", *DIMENSIONS, *DATA]
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +28,41 @@ def _records(ws, header_row=1):
 
 def test_sheets_and_frozen_headers(book):
     assert book.sheetnames == SHEETS
-    for name in SHEETS[1:]:
+    for name in DATA:
         assert book[name].freeze_panes == "A2", name
         assert book[name]["A1"].font.b
+
+
+def test_a_sheet_per_dimension_with_a_bar_chart_of_its_scores(book, card):
+    latest = card.periods[-1]
+    s = card.scores[card.scores["period"] == latest]
+    for dim, sheet in zip(card.catalog.children(card.catalog.root), DIMENSIONS):
+        ws = book[sheet]
+        name = card.catalog.name(dim)
+        assert ws["A1"].value == f"{name}, {latest}" and ws.freeze_panes == "A4"
+        rows = _records(ws, 3)
+        expected = s[s["node"] == dim].set_index("member")["score"]
+        shown = [r[name] for r in rows]
+        assert len(rows) == 22 and shown[: expected.notna().sum()] == sorted(expected.dropna(), reverse=True)
+        assert shown.count(None) == expected.isna().sum()  # members without a score come last, blank
+        children = card.catalog.children(dim)
+        child = card.catalog.name(children[0])
+        assert rows[0][child] == pytest.approx(s[(s["node"] == children[0]) & (s["member"] == rows[0]["member"])]
+                                               ["score"].item())
+        assert ws["C4"].number_format == "0.0"  # one decimal for scores
+        (chart,) = ws._charts
+        series = chart.series[0]
+        assert series.val.numRef.f == f"'{sheet}'!$C$4:$C$25" and series.cat.strRef.f == f"'{sheet}'!$A$4:$A$25"
+
+
+def test_periods_are_numbers_and_scores_have_one_decimal(book):
+    ws = book["scores"]
+    header = [c.value for c in ws[1]]
+    periods = {ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert periods == {2022, 2023, 2024}
+    assert ws.cell(2, header.index("score") + 1).number_format == "0.0"
+    assert book["benchmarks"].cell(2, [c.value for c in book["benchmarks"][1]].index("median") + 1).number_format \
+        == "0.0"
 
 
 def test_summary_ranks_members_by_the_index(book, card):

@@ -163,3 +163,52 @@ def test_round_trip_property(tmp_path_factory, catalog, rate, rate_status, answe
         assert got.loc["e_rate", "value"] == pytest.approx(rate, rel=1e-14, abs=0)  # Excel keeps 15 digits
     assert got.loc["risk_mgmt", "status"] == ("ok" if answer else "not_reported")
     assert (got.loc["risk_mgmt", "value"] == answer) if answer else math.isnan(got.loc["risk_mgmt", "value"])
+
+
+def test_percentage_cells_convert_for_percent_kpis_and_are_refused_elsewhere(tmp_path, catalog):
+    path = write_template(catalog, tmp_path / "form.xlsx", member="AAA", period=2024)
+    rows = _rows(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["self-assessment"]
+    ws[f"F{rows['e_rate']}"] = 0.85  # typed "85 %": Excel stores 0.85 with a percent number format
+    ws[f"F{rows['e_rate']}"].number_format = "0%"
+    ws[f"F{rows['secret_kpi']}"] = 12.5  # a plain number in a percent KPI stays 12.5
+    wb.save(path)
+    values = read_values(path).set_index("kpi")
+    assert values.loc["e_rate", "value"] == 85.0 and values.loc["secret_kpi", "value"] == 12.5
+    ws[f"C{rows['secret_kpi']}"] = "days"  # a KPI in days cannot take a percentage cell
+    ws[f"F{rows['secret_kpi']}"] = 0.3
+    ws[f"F{rows['secret_kpi']}"].number_format = "0.0%"
+    wb.save(path)
+    with pytest.raises(FormError, match=r"formatted as a percentage \(30%\) but the KPI's unit is 'days'") as info:
+        read_values(path)
+    assert f"F{rows['secret_kpi']}" in str(info.value) and "format the cell as a number" in str(info.value)
+
+
+def test_n_a_typed_as_a_value_is_not_applicable_explicitly(tmp_path, catalog):
+    path = write_template(catalog, tmp_path / "form.xlsx", member="AAA", period=2024)
+    rows = _rows(path)
+    _fill(path, "AAA", 2024, {f"F{rows['e_rate']}": "n/a", f"F{rows['secret_kpi']}": "N/A",
+                              f"G{rows['secret_kpi']}": "not applicable"})
+    values = read_values(path).set_index("kpi")
+    assert values.loc["e_rate", "status"] == values.loc["secret_kpi", "status"] == "not_applicable"
+    assert math.isnan(values.loc["e_rate", "value"])
+    _fill(path, "AAA", 2024, {f"G{rows['e_rate']}": "reported"})
+    with pytest.raises(FormError, match=r"the value is 'n/a' \(not applicable\) but the status is 'reported'"):
+        read_values(path)
+
+
+def test_n_a_in_a_values_csv_is_not_applicable_not_missing(tmp_path):
+    from pmm.report.tables import read_table
+
+    path = tmp_path / "values.csv"
+    path.write_text("member,kpi,value\nNA,usefulness,40\nBBB,usefulness,n/a\nCCC,usefulness,\n", encoding="utf-8")
+    table = read_table(path)
+    assert table["member"].tolist() == ["NA", "BBB", "CCC"]  # Namibia's code is not a missing value
+    assert table["value"].tolist()[0] == 40.0 and table["status"].tolist() == [None, "not_applicable", None]
+    card = pmm.score(table, "rbm-example")
+    status = card.levels.query("kpi == 'usefulness'").set_index("member")["status"]
+    assert status.to_dict() == {"BBB": "not_applicable", "CCC": "not_reported", "NA": "ok"}
+    path.write_text("member,kpi,value,status\nAAA,usefulness,n/a,ok\n", encoding="utf-8")
+    with pytest.raises(pmm.errors.PmmError, match="value 'n/a' with another status"):
+        read_table(path)

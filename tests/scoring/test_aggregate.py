@@ -58,7 +58,19 @@ def coinr_copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
                     gt = w[(x[i] > x[j])].sum()
                     eq = w[(x[i] == x[j])].sum() / 2
                 orm[i, j] = gt + eq
-    return np.nansum(orm, axis=1)
+    votes = np.where(orm > 0.5, 1.0, np.where(orm < 0.5, -1.0, 0.0))       # a_copeland
+    np.fill_diagonal(votes, 0.0)
+    return np.nansum(votes, axis=1)
+
+
+def test_copeland_by_hand_on_three_members() -> None:
+    # weights (1, 1, 2) → (.25, .25, .5); A = (5, 1, 3), B = (4, 2, 3), C = (1, 1, 9)
+    # O[A,B] = .25 + ½·.5 = .5 → 0;  O[A,C] = .25 + ½·.25 = .375 → −1;  O[B,C] = .25 + .25 = .5 → 0
+    x = np.array([[5.0, 1.0, 3.0], [4.0, 2.0, 3.0], [1.0, 1.0, 9.0]])
+    assert copeland(x, np.array([1.0, 1.0, 2.0])).tolist() == [-1.0, 0.0, 1.0]
+    # without the tie on child 3, A beats B: O[A,B] = .25 + .5 = .75 → A +1, B −1
+    x[1, 2] = 2.0
+    assert copeland(x, np.array([1.0, 1.0, 2.0])).tolist() == [0.0, -1.0, 1.0]
 
 
 def test_copeland_matches_coinr_loop_with_ties_and_missing() -> None:

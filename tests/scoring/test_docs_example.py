@@ -30,3 +30,12 @@ def test_worked_example() -> None:
     assert (row["rank"], row["maturity"], row["maturity_label"]) == (2, 3, "Established")
     w = card.weights.set_index("node")
     assert w.loc["e_decl", "weight"] == pytest.approx(2 / 3) and w.loc["e_decl", "effective_weight"] == pytest.approx(1 / 3)
+
+
+def test_scoring_doc_examples_run():
+    import doctest
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
+    result = doctest.testfile(str(doc), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -81,9 +81,31 @@ def test_levels_table_keeps_every_input_row_and_marks_missing(cat) -> None:
 
 
 def test_mixed_period_types_are_refused(cat) -> None:
-    values = pd.DataFrame({"member": ["A", "A"], "period": [2022, "2023"], "kpi": ["e_decl"] * 2, "value": [1.0, 2.0]})
+    values = pd.DataFrame({"member": ["A", "A"], "period": [2022, "2023-Q1"], "kpi": ["e_decl"] * 2, "value": [1.0, 2.0]})
     with pytest.raises(ScoringError, match="mixed types"):
         prepare_values(values, cat)
+
+
+def test_year_periods_in_text_and_numbers_are_one_period_type(cat) -> None:
+    # a mapping result labels years "2024", a CSV read by pandas gives 2024: both are the year 2024
+    text = pd.DataFrame({"member": ["A", "A"], "period": ["2023", "2024"], "kpi": ["e_decl"] * 2, "value": [1.0, 2.0]})
+    mixed = text.assign(period=[2023, "2024"])
+    assert prepare_values(text, cat).periods == (2023, 2024)
+    assert prepare_values(mixed, cat).periods == (2023, 2024)
+    card = pmm.score(text, cat)
+    assert card.periods == [2023, 2024] and list(card.wide(period=2024).index) == ["A"]
+    assert card.levels.query("period == 2024 and kpi == 'e_decl'")["value"].tolist() == [2.0]
+    assert prepare_values(text.assign(period=["2023-Q4", "2024-Q1"]), cat).periods == ("2023-Q4", "2024-Q1")
+
+
+def test_a_catalog_name_or_path_goes_wherever_a_catalog_goes() -> None:
+    values = pd.DataFrame({"member": ["A", "B", "C"], "kpi": "usefulness", "value": [40, 70, 90]})
+    by_name = pmm.score(values, "rbm-example")
+    by_path = pmm.score(values, "indicators/rbm-example")
+    by_object = pmm.score(values, pmm.load_catalog("indicators/rbm-example"))
+    assert by_name.levels.equals(by_object.levels) and by_path.scores.equals(by_object.scores)
+    with pytest.raises(pmm.errors.CatalogError, match="shipped catalog"):
+        pmm.score(values, "no-such-catalog")
 
 
 def test_values_from_wide_errors() -> None:
