@@ -30,7 +30,7 @@ import narwhals as nw
 from pmm.errors import ExpressionError, Problem
 from pmm.expr import Expression
 
-__all__ = ["compile_expression", "known_expression", "epoch_seconds", "field_pair", "backend_of"]
+__all__ = ["compile_expression", "known_expression", "epoch_seconds", "field_pair", "datetime_fields", "backend_of"]
 
 _SECONDS = {"hours": 3600.0, "days": 86400.0}
 
@@ -318,6 +318,34 @@ class _Compiler:
         raise ExpressionError(Problem(f"cannot lower the datetime {ast.unparse(node)!r} on Spark",
                                       hint="write durations as differences of two datetime fields, "
                                            "e.g. hours(release_ts - lodgement_ts)", code="expression"))
+
+
+def datetime_fields(duration: ast.AST) -> set[str]:
+    """Names of the datetime fields a checked duration expression subtracts (not its conditions).
+
+    Example:
+        >>> sorted(datetime_fields(ast.parse("abs(if_else(x > 1, t1 - t0, coalesce(t2, t1) - t0))", mode="eval").body))
+        ['t0', 't1', 't2']
+    """
+    if isinstance(duration, ast.BinOp):
+        if isinstance(duration.op, ast.Sub) and not _is_duration(duration.left):
+            return _datetime_names(duration.left) | _datetime_names(duration.right)
+        return datetime_fields(duration.left) | datetime_fields(duration.right)
+    if isinstance(duration, ast.UnaryOp):
+        return datetime_fields(duration.operand)
+    if isinstance(duration, ast.Call) and isinstance(duration.func, ast.Name):
+        args = duration.args[1:] if duration.func.id == "if_else" else duration.args
+        return set().union(*[datetime_fields(a) for a in args])
+    return set()
+
+
+def _datetime_names(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        args = node.args[1:] if node.func.id == "if_else" else node.args
+        return set().union(*[_datetime_names(a) for a in args])
+    return set()
 
 
 def _is_duration(node: ast.AST) -> bool:
