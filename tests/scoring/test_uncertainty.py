@@ -274,3 +274,21 @@ def test_docstring_examples(module):
     failures, tried = doctest.testmod(importlib.import_module(module),
                                       optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert tried > 0 and failures == 0
+
+
+def test_weight_sets_and_imputation_equal_the_loop_on_the_shipped_catalog():
+    card = pmm.demo_scorecard(members=6)
+    values = card.levels[["member", "period", "kpi", "value", "status"]]
+    base = card.method.model_dump(mode="json") | {"impute": {"method": "mean"}}
+    vary = {"weights.set": [None, "revenue_focus", "pmm_v1_emphasis"], "impute.method": ["mean", "latest", "linear"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ua = pmm.uncertainty(values, card.catalog, method=base, vary=vary, n=12, seed=5, nodes=[card.catalog.root])
+        assert ua.runs["weights.set"].nunique() >= 2 and ua.runs["impute.method"].nunique() >= 2
+        for _, run in ua.runs.iterrows():
+            method = {**base, "weights": {**base["weights"], "set": run["weights.set"]},
+                      "impute": {"method": run["impute.method"]}}
+            ref = pmm.score(values, card.catalog, method).scores.query("node == @card.catalog.root")
+            ours = ua.scores[ua.scores["run"] == run["run"]].set_index(["period", "member"])["score"]
+            ref = ref.set_index(["period", "member"])["score"].reindex(ours.index)
+            np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-9)
