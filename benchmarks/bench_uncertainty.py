@@ -84,6 +84,15 @@ def loop_per_run(values: pd.DataFrame, catalog: pmm.Catalog, ua: pmm.Uncertainty
     return (time.perf_counter() - start) / runs, (time.process_time() - start_cpu) / runs
 
 
+def case() -> tuple[pmm.Catalog, pd.DataFrame]:
+    """The benchmark case (see the module docstring)."""
+    catalog, values, _ = synthetic(200, 60, 3)
+    rng = np.random.default_rng(1)
+    lower = (values["kpi"].str[1:].astype(int) % 4 == 0).to_numpy() & values["value"].notna().to_numpy()
+    values.loc[lower, "value"] = rng.normal(50, 8, int(lower.sum()))
+    return catalog, values
+
+
 def main() -> None:
     """Time UA and SA against the per-run loop and print medians, ratios and peak memory."""
     warnings.simplefilter("ignore")
