@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -119,7 +120,7 @@ def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
     p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
                    help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
-    p.add_argument("--min-group-size", type=int, default=3, metavar="N",
+    p.add_argument("--min-group-size", type=_count, default=3, metavar="N",
                    help="suppress peer statistics over groups smaller than N (default: 3)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
@@ -174,8 +175,8 @@ def _add_output_commands(sub: Any, common: argparse.ArgumentParser) -> None:
                                    "and kpi_values.csv.",
                        epilog="examples:\n  pmm demo\n  pmm demo -o workshop --members 30 --seed 7 --force")
     p.add_argument("-o", "--output", default="pmm-demo", metavar="DIR", help="output folder (default: ./pmm-demo)")
-    p.add_argument("--members", type=int, default=22, help="number of administrations (default: 22)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--members", type=_count, default=22, help="number of administrations (default: 22)")
+    p.add_argument("--seed", type=_whole_number, default=0, help="random seed (default: 0)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_demo)
 
@@ -292,18 +293,12 @@ def _uncertainty(args: argparse.Namespace) -> int:
 
 
 def _map(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     import pmm
+    from pmm.report.tables import read_table
 
     outputs = [Path(args.output), *([Path(args.accounting)] if args.accounting else [])]
     _refuse_existing(outputs, args.force)
-    tables = []
-    for name in args.data:
-        path = Path(name)
-        if not path.is_file():
-            raise PmmError(f"data file {name} does not exist")
-        tables.append(pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path))
+    tables = [read_table(name, kpi_values=False) for name in args.data]
     profile = pmm.load_profile(args.profile)
     quiet = getattr(args, "quiet", False)
     progress = _Progress(quiet, "pmm map")
@@ -312,9 +307,9 @@ def _map(args: argparse.Namespace) -> int:
                          engine=args.engine, strict=args.strict, progress=progress)
     finally:
         progress.close()
-    write_csv(result.values, output_path(outputs[0], force=True))
+    write_csv(result.values, outputs[0])
     if args.accounting:
-        write_csv(result.accounting, output_path(outputs[1], force=True))
+        write_csv(result.accounting, outputs[1])
     if not quiet:
         print(result.accounting.to_string(index=False), file=sys.stderr)
         no_source = [k for k, reason in result.skipped.items() if reason.startswith("no data")]
@@ -357,11 +352,14 @@ def _scorecard(args: argparse.Namespace) -> Any:
     import pmm
     from pmm.report.tables import read_table, read_tables
 
+    from pmm.scoring.method import resolve_method
+
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
+    method = resolve_method(args.method) if args.method else None  # its errors name the method file
     try:
-        return pmm.score(values, catalog, method=args.method, members=members)
+        return pmm.score(values, catalog, method=method, members=members)
     except PmmError as exc:  # name the input file (rows are counted from 0 after the header)
         if len(args.values) != 1 or not exc.problems:
             raise
@@ -371,6 +369,9 @@ def _scorecard(args: argparse.Namespace) -> Any:
 
 
 def _refuse_existing(paths: Sequence[Path], force: bool) -> None:
+    """Stop before any work when an output exists (without ``--force``), is a folder, or cannot have its folder."""
+    for path in paths:
+        output_path(path, force=True)
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
         raise PmmError(f"{', '.join(existing)} exist{'s' if len(existing) == 1 else ''}; pass --force to overwrite")
@@ -432,7 +433,7 @@ def _template(args: argparse.Namespace) -> int:
     if args.catalog is None:
         raise PmmError("pmm template needs a catalog (e.g. pmm template wco-pmm -o form.xlsx), or --members "
                        "for a members table")
-    period: int | str = int(args.period) if args.period.isdigit() else args.period
+    period: int | str = int(args.period) if re.fullmatch(r"[0-9]+", args.period) else args.period
     path = pmm.write_template(pmm.load_catalog(args.catalog), args.output, member=args.member, period=period,
                               disclosure=args.disclosure, force=args.force)
     if not args.quiet:
@@ -459,6 +460,21 @@ def _demo(args: argparse.Namespace) -> int:
         print()
         print("\n".join(result.summary()))
     return 0
+
+
+def _whole_number(text: str) -> int:
+    """An option value that is a whole number ≥ 0, written in ASCII digits (``--seed 7``)."""
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 3, found {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    """An option value that is a whole number ≥ 1 (``--min-group-size 3``, ``--members 22``)."""
+    number = _whole_number(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return number
 
 
 def write_text(path: Path, text: str, *, force: bool) -> None:
@@ -499,6 +515,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("error: interrupted (no output was left half-written)", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file the operating system refused: permission, full disk, missing folder
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug in pmm: one line, not a traceback; --debug shows it
+        if args.debug:
+            raise
+        print(f"error: internal error {type(exc).__name__}: {exc} (this is a bug in pmm: rerun with --debug and "
+              "report the traceback)".replace("\n", " "), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -66,17 +66,14 @@ def projects(member: str, year: int) -> pd.DataFrame:
     return table
 
 
-def main(out_dir: str | Path | None = None) -> dict[str, Path]:
+def main(out_dir: str | Path | None = None) -> Path:
     out = Path(out_dir) if out_dir else Path(__file__).resolve().parent
     members = economies()
-    tables = {"economies": members,
-              "projects": pd.concat([projects(m, y) for y in YEARS for m in members["member"]], ignore_index=True)}
-    paths = {}
-    for name, table in tables.items():
-        paths[name] = out / f"{name}.csv"
-        table.to_csv(paths[name], index=False)
-    return paths
+    members.to_csv(out / "economies.csv", index=False)
+    plan = pd.concat([projects(m, y) for y in YEARS for m in members["member"]], ignore_index=True)
+    plan.to_csv(out / "projects.csv", index=False)
+    return out
 
 
 if __name__ == "__main__":
-    print(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    print("wrote the CSV files in", main(sys.argv[1] if len(sys.argv) > 1 else None))

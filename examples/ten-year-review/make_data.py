@@ -54,18 +54,14 @@ def returns(member: str, joined: int, rng: np.random.Generator) -> pd.DataFrame:
     return table
 
 
-def main(out_dir: str | Path | None = None) -> dict[str, Path]:
+def main(out_dir: str | Path | None = None) -> Path:
     out = Path(out_dir) if out_dir else Path(__file__).resolve().parent
     rng = np.random.default_rng(2011)
-    tables = {"bodies": BODIES,
-              "annual_returns": pd.concat([returns(m, j, rng) for m, j in zip(BODIES["member"], BODIES["joined"])],
-                                          ignore_index=True)}
-    paths = {}
-    for name, table in tables.items():
-        paths[name] = out / f"{name}.csv"
-        table.to_csv(paths[name], index=False)
-    return paths
+    BODIES.to_csv(out / "bodies.csv", index=False)
+    yearly = [returns(m, j, rng) for m, j in zip(BODIES["member"], BODIES["joined"])]
+    pd.concat(yearly, ignore_index=True).to_csv(out / "annual_returns.csv", index=False)
+    return out
 
 
 if __name__ == "__main__":
-    print(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    print("wrote the CSV files in", main(sys.argv[1] if len(sys.argv) > 1 else None))

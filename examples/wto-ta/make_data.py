@@ -97,17 +97,13 @@ def requests(year: int, rng: np.random.Generator) -> pd.DataFrame:
     }).sort_values(["received_date", "request_id"], kind="stable")
 
 
-def main(out_dir: str | Path | None = None) -> dict[str, Path]:
+def main(out_dir: str | Path | None = None) -> Path:
     out = Path(out_dir) if out_dir else Path(__file__).resolve().parent
     rng = np.random.default_rng(2023)
-    tables = {"activities": pd.concat([activities(y, rng) for y in TOTALS]),
-              "requests": pd.concat([requests(y, rng) for y in TOTALS])}
-    paths = {}
-    for name, table in tables.items():
-        paths[name] = out / f"{name}.csv"
-        table.to_csv(paths[name], index=False)
-    return paths
+    pd.concat([activities(y, rng) for y in TOTALS]).to_csv(out / "activities.csv", index=False)
+    pd.concat([requests(y, rng) for y in TOTALS]).to_csv(out / "requests.csv", index=False)
+    return out
 
 
 if __name__ == "__main__":
-    print(main(sys.argv[1] if len(sys.argv) > 1 else None))
+    print("wrote the CSV files in", main(sys.argv[1] if len(sys.argv) > 1 else None))

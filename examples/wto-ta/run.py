@@ -5,7 +5,8 @@ ILLUSTRATIVE DATA (see ``make_data.py``): ``activities.csv`` (one row per activi
 
 Maps the rows with the ``wto-ta`` catalog, scores them against the plan's goalposts (absolute
 scoring: the programme is scored alone), prints the year-on-year table an annual report quotes
-("participants +32 %") and writes to OUT_DIR (default ``wto-ta-report``): ``report.html``
+("participants +32 %", from ``card.changes()``) with each KPI's status against the plan
+(achieved, partly achieved, not achieved, from ``card.progress``) and writes to OUT_DIR (default ``wto-ta-report``): ``report.html``
 (the HTML scorecard), ``annual_table.csv`` and ``kpi_values.csv``.
 
 Usage:
@@ -24,14 +25,13 @@ import pmm
 HERE = Path(__file__).resolve().parent
 
 
-def annual_table(card: pmm.Scorecard, period: str) -> pd.DataFrame:
-    """KPI values of ``period`` beside the previous year's, with the variation in percent."""
-    values = card.levels.pivot(index="kpi", columns="period", values="value").astype(float)
-    previous = card.periods[card.periods.index(period) - 1]
-    table = pd.DataFrame({"kpi": values.index, "name": [card.catalog.name(k) for k in values.index],
-                          "previous": values[previous].to_numpy(), "value": values[period].to_numpy()})
-    table["change_pct"] = (table["value"] / table["previous"] - 1) * 100
-    return table.set_index("kpi").loc[list(card.catalog.kpi_ids)].reset_index()
+def annual_table(card: pmm.Scorecard, period: object) -> pd.DataFrame:
+    """Each KPI in ``period`` beside the previous year (``card.changes()``), with its progress status."""
+    changes = card.changes().query("period == @period and node in @card.catalog.kpi_ids")
+    progress = card.progress.query("period == @period").set_index("kpi")[["baseline", "target", "achievement", "status"]]
+    table = changes[["node", "value_previous", "value", "value_change_pct"]].rename(columns={"node": "kpi"})
+    table.insert(1, "name", table["kpi"].map(card.catalog.name))
+    return table.join(progress, on="kpi").reset_index(drop=True)
 
 
 def main(out_dir: str | Path = "wto-ta-report") -> pmm.Scorecard:
@@ -44,7 +44,11 @@ def main(out_dir: str | Path = "wto-ta-report") -> pmm.Scorecard:
     table = annual_table(card, latest)
     print(f"{catalog.framework.name}: {latest} against {card.periods[-2]} (illustrative data)\n")
     for row in table.itertuples():
-        print(f"  {row.name:<78} {row.previous:>9,.1f} → {row.value:>9,.1f}  {row.change_pct:+6.1f} %")
+        print(f"  {row.name:<78} {row.value_previous:>9,.1f} → {row.value:>9,.1f}  {row.value_change_pct:+6.1f} %"
+              f"  {row.status}")
+    groups = card.group_progress.query("period == @latest")
+    print(f"\nobjectives, {latest}: " + "; ".join(
+        f"{catalog.name(g.node)}: {g.status} ({g.n_achieved} of {g.n_kpis} KPIs achieved)" for g in groups.itertuples()))
     index = card.scores.query("node == @catalog.root")
     print("\noverall score and level by year:")
     print(index[["period", "score", "maturity_label"]].to_string(index=False))

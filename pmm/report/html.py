@@ -3,7 +3,8 @@
 Sections: an overview (sortable ranking of the index and each dimension, a maturity heatmap,
 KPI coverage, the peer groups), one scorecard per member (radar against the peer median, KPI
 table, strengths and weaknesses, trend), and the methodology (method, weights, thresholds,
-catalog version and hash, provenance, row accounting, the catalog's notice). KPIs above the
+catalog version and hash, provenance, row accounting, the catalog's notice), and the statistical
+audit (KPI statistics and flags, correlation flags, Cronbach's alpha per group). KPIs above the
 chosen disclosure level are left out of the file entirely.
 
 Example:
@@ -137,7 +138,8 @@ class _Context:
     def coverage(self) -> list[dict[str, Any]]:
         lv = self.card.levels
         lv = lv[in_period(lv, self.period) & lv["kpi"].isin(self.kpis)]
-        status = lv.set_index(["kpi", "member"])["status"].to_dict()
+        keyed = lv.set_index(["kpi", "member"])
+        status = keyed["status"].where(~keyed["imputed"].astype(bool), "imputed").to_dict()
         rows = []
         for k in self.kpis:
             cells = [status.get((k, m), "missing") for m in self.member_ids]
@@ -204,7 +206,8 @@ class _Context:
             if p is not None and level is not None and _int(p.level) is not None:
                 level_change = level - _int(p.level)
             rows.append({"id": k, "name": spec.name, "unit": spec.unit, "parent": cat.name(cat.parent(k)),
-                         "value": fmt(value), "level": level, "status": r.status if r is not None else "missing",
+                         "value": fmt(value), "level": level,
+                         "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
                          "percentile": "suppressed" if suppressed else fmt(pct, 0),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
@@ -295,6 +298,27 @@ class _Context:
             if not any(h in text for h in hidden):
                 out.append((str(key).replace("_", " "), text))
         return out
+
+    def audit(self) -> dict[str, list[dict[str, Any]]]:
+        """The audit tables (:func:`pmm.report.audit_tables.audit_tables`) as display rows."""
+        from pmm.report.audit_tables import audit_tables
+
+        tables = audit_tables(self.card, self.kpis, self.period)
+        flag_names = {"flag_availability": "low availability", "flag_nonzero": "mostly zeros",
+                      "flag_unique": "few distinct values", "flag_outlier": "outliers (skew and kurtosis)"}
+        stats = [{"kpi": r["kpi"], "name": r["name"], "stage": r["stage"],
+                  "cells": [fmt(r[c], 2) for c in ("min", "max", "mean", "median", "sd", "skew", "kurt")],
+                  "availability": fmt(100 * r["availability"], 0) + " %",
+                  "flags": ", ".join(text for c, text in flag_names.items() if r[c])}
+                 for r in tables["kpi statistics"].to_dict("records")]
+        names = self.card.catalog.name
+        flags = [{"flag": r["flag"], "group": names(r["group"]), "a": names(r["kpi_1"]), "b": names(r["kpi_2"]),
+                  "r": fmt(r["correlation"], 2)} for r in tables["correlation flags"].to_dict("records")]
+        reliability = [{"group": r["group"], "name": r["name"], "level": r["tree_level"], "n": r["n_kpis"],
+                        "alpha": fmt(r["cronbach_alpha"], 2), "pc1": fmt(100 * r["pc1_share"], 0) + " %"
+                        if r["pc1_share"] == r["pc1_share"] else "–"}
+                       for r in tables["reliability"].to_dict("records")]
+        return {"stats": stats, "flags": flags, "reliability": reliability}
 
     def robustness(self, analysis: Any) -> dict[str, Any] | None:
         """The "How robust are the ranks?" section: the first analysed node, in the report's period."""
@@ -391,7 +415,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
-        accounting=ctx.accounting_table(), robustness=ctx.robustness(uncertainty), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        accounting=ctx.accounting_table(), robustness=ctx.robustness(uncertainty), audit=ctx.audit(),
+        n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),

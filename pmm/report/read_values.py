@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import warnings
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -33,10 +36,17 @@ from pmm.report.form_layout import (
     column_letter,
 )
 
-__all__ = ["read_values", "FormError", "PERCENT_UNITS"]
+__all__ = ["read_values", "FormError", "FormWarning", "PERCENT_UNITS", "FORM_SUFFIXES", "MAX_FORM_ROWS",
+           "MAX_FORM_BYTES"]
 
 #: KPI units that a percentage-formatted Excel cell (85 %, stored as 0.85) converts to (85).
 PERCENT_UNITS = frozenset({"percent", "%", "per cent", "percentage", "pct"})
+#: Files of a folder read as forms (any case: ``.XLSX`` too); every other file is named in a :class:`FormWarning`.
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+#: Most KPI rows a form may use; content further down is refused before it is read.
+MAX_FORM_ROWS = 10_000
+#: Largest unpacked size of a form workbook, in bytes (a form of the WCO-PMM catalog unpacks to about 60 kB).
+MAX_FORM_BYTES = 50_000_000
 
 _COLUMN_LETTERS = {key: column_letter(key) for key in COLUMNS}
 
@@ -47,22 +57,49 @@ class FormError(PmmError):
     subject = "the self-assessment forms"
 
 
+class FormWarning(UserWarning):
+    """Files of a folder that :func:`read_values` did not read (not Excel forms)."""
+
+
 def _form_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files: list[Path] = []
+    skipped: list[str] = []
     for item in map(Path, items):
         if item.is_dir():
-            found = sorted(p for p in item.glob("*.xlsx") if not p.name.startswith("~$"))
+            found = []
+            for p in sorted(p for p in item.iterdir() if p.is_file()):
+                if p.suffix.lower() in FORM_SUFFIXES and not p.name.startswith("~$"):
+                    found.append(p)
+                else:
+                    skipped.append(p.name)
             if not found:
-                raise FormError(Problem(f"no .xlsx files in directory {str(item)!r}", where=str(item),
-                                        hint="pass the filled forms or the folder that holds them"))
+                raise FormError(Problem(f"no Excel forms ({', '.join(FORM_SUFFIXES)}) in directory {str(item)!r}"
+                                        + (f"; found only {', '.join(skipped[:10])}" if skipped else ""),
+                                        where=str(item), hint="pass the filled forms or the folder that holds them"))
             files += found
         elif item.is_file():
             files.append(item)
         else:
             raise FormError(Problem(f"form {str(item)!r} does not exist", where=str(item),
                                     hint="check the path; create a form with `pmm template CATALOG -o form.xlsx`"))
+    if skipped:
+        warnings.warn(f"read_values skipped {len(skipped)} file(s) that are not Excel forms: {', '.join(skipped)}",
+                      FormWarning, stacklevel=3)
     return files
+
+
+def _too_big(path: Path) -> str | None:
+    """Why a workbook is refused before it is opened (unpacked size), or ``None``."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a zip: openpyxl says so
+    if unpacked > MAX_FORM_BYTES:
+        return (f"the workbook unpacks to {unpacked / 1e6:,.0f} MB, more than the limit of {MAX_FORM_BYTES / 1e6:g} MB "
+                "for a form (a zip bomb, or not a form)")
+    return None
 
 
 def _number(raw: Any) -> float | None:
@@ -79,7 +116,7 @@ def _number(raw: Any) -> float | None:
 def _period(raw: Any) -> int | str:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]+", raw.strip()):
         return int(raw.strip())
     return raw.strip() if isinstance(raw, str) else raw
 
@@ -87,6 +124,11 @@ def _period(raw: Any) -> int | str:
 def _read_form(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
     from openpyxl import load_workbook
 
+    reason = _too_big(path)
+    if reason is not None:
+        problems.append(Problem(reason, where=str(path), hint="read only forms written by `pmm template`",
+                                code="form_too_large"))
+        return []
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many types for non-xlsx content
@@ -117,6 +159,11 @@ def _read_form(path: Path, problems: list[Problem]) -> list[dict[str, Any]]:
     if len(problems) > before:
         return []
 
+    if sheet.max_row > HEADER_ROW + MAX_FORM_ROWS:
+        problems.append(Problem(f"the sheet uses rows down to {sheet.max_row:,}; a form has at most "
+                                f"{MAX_FORM_ROWS:,} KPI rows", where=f"{where}!A{sheet.max_row}",
+                                hint="delete the content below the KPI rows", code="form_too_large"))
+        return []
     rows = []
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):
         cells = {key: sheet[f"{letter}{r}"].value for key, letter in _COLUMN_LETTERS.items()}
@@ -194,7 +241,11 @@ def read_values(path_or_paths: str | os.PathLike[str] | Iterable[str | os.PathLi
     with a missing value and the status ``not_applicable`` / ``not_reported``.
 
     Args:
-        path_or_paths: one ``.xlsx`` form, a folder of forms, or a list of either.
+        path_or_paths: one form, a folder of forms, or a list of either. A folder's ``.xlsx``,
+            ``.xlsm``, ``.xltx`` and ``.xltm`` files are read (in any letter case); every other file
+            is named in one :class:`FormWarning`. A workbook that unpacks to more than
+            ``MAX_FORM_BYTES`` or uses rows beyond ``MAX_FORM_ROWS`` KPI rows is refused before
+            it is read.
 
     Returns:
         A DataFrame with columns ``member, period, kpi, value, status`` (one row per KPI row of each

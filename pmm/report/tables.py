@@ -66,12 +66,19 @@ def mark_not_applicable(table: pd.DataFrame, where: str) -> pd.DataFrame:
     return table
 
 
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_table(path: str | os.PathLike[str], *, kpi_values: bool = True) -> pd.DataFrame:
     """Read one table from a CSV, Parquet or Excel file, chosen by the file extension.
 
+    Args:
+        path: the file (or, with ``kpi_values``, a folder of filled self-assessment forms).
+        kpi_values: the table holds KPI values: a ``pmm template`` workbook or a folder of them is
+            read as filled forms (:func:`pmm.read_values`) and ``n/a`` values become
+            ``not_applicable``; ``False`` (raw tables for ``pmm map``) reads the file as it is, a
+            workbook by its first sheet.
+
     Raises:
-        PmmError: the file does not exist, has another extension, or cannot be parsed (the
-            message names the file and, for CSV, the line).
+        PmmError: the file does not exist, has another extension, cannot be read (permission)
+            or cannot be parsed (the message names the file and, for CSV, the line).
 
     Example:
         >>> read_table("missing.csv")
@@ -82,17 +89,30 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.is_dir():  # a folder of filled self-assessment forms
+    if path.is_dir() and kpi_values:  # a folder of filled self-assessment forms
         from pmm.report.read_values import read_values
 
         return read_values(path)
     if not path.is_file():
-        raise PmmError(Problem("file not found", where=str(path), hint="check the path"))
+        raise PmmError(Problem("file not found" if not path.exists() else "is a folder, not a table file",
+                               where=str(path), hint="check the path"))
     if suffix not in TABLE_SUFFIXES:
         raise PmmError(Problem(f"cannot read {suffix or 'files without an extension'}; expected one of "
                                f"{', '.join(TABLE_SUFFIXES)}", where=str(path), hint="save the table as CSV"))
+    try:
+        return _read(path, suffix, kpi_values)
+    except PmmError:
+        raise
+    except OSError as exc:
+        raise PmmError(Problem(f"cannot read the file: {exc.strerror or exc}", where=str(path),
+                               hint="check that it exists and that you may read it")) from None
+
+
+def _read(path: Path, suffix: str, kpi_values: bool) -> pd.DataFrame:
     if suffix == ".csv":
         try:
+            if not kpi_values:
+                return pd.read_csv(path)
             return mark_not_applicable(pd.read_csv(path, keep_default_na=False, na_values=_MISSING_TEXT), str(path))
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
             raise PmmError(Problem(f"not a readable CSV table: {exc}", where=str(path),
@@ -103,6 +123,9 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         except ImportError:
             raise PmmError(Problem("reading Parquet needs pyarrow", where=str(path),
                                    hint='pip install "pmm[parquet]"')) from None
+        except (ValueError, TypeError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise PmmError(Problem(f"not a readable Parquet file: {str(exc).splitlines()[0]}", where=str(path),
+                                   hint="write it again with pandas.DataFrame.to_parquet or pyarrow")) from None
     from openpyxl import load_workbook
 
     from pmm.report.form_layout import FORM_TITLE
@@ -113,8 +136,10 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
         is_form = first["A1"].value == FORM_TITLE
     except Exception as exc:  # openpyxl raises many types for broken files
         raise PmmError(Problem(f"not a readable Excel workbook: {exc}", where=str(path), hint="save it as .xlsx")) from None
-    if is_form:
+    if is_form and kpi_values:
         return read_values(path)
+    if not kpi_values:
+        return pd.read_excel(path, sheet_name=0)
     return mark_not_applicable(pd.read_excel(path, sheet_name=0, keep_default_na=False, na_values=_MISSING_TEXT),
                                str(path))
 

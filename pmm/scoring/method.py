@@ -20,10 +20,10 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pmm.errors import Problem, ScoringError
+from pmm.catalog.yaml_source import load_yaml
+from pmm.errors import CatalogError, Problem, ScoringError
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -303,9 +303,12 @@ def resolve_method(method: ScoringMethod | dict[str, Any] | str | Path | None,
             raise ScoringError(Problem(f"method file {str(path)!r} does not exist", where="method",
                                        hint="pass a ScoringMethod, a dict, or the path of a YAML file"))
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ScoringError(Problem(f"invalid YAML: {exc}", where=str(path))) from None
+            data = load_yaml(path.read_text(encoding="utf-8"), str(path))[0] or {}
+        except CatalogError as exc:  # the safe YAML reader reports file:line:column
+            raise ScoringError(exc.problems) from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise ScoringError(Problem(f"cannot read the method file: {getattr(exc, 'reason', None) or exc}",
+                                       where=str(path), hint="save it as UTF-8 YAML")) from None
         where = str(path)
     elif isinstance(method, dict):
         data = method

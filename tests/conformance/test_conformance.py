@@ -22,6 +22,7 @@ CATALOGS = {
     "wco-pmm": ROOT / "indicators" / "wco-pmm",
     "rbm-example": ROOT / "indicators" / "rbm-example",
     "wto-ta": ROOT / "indicators" / "wto-ta",
+    "apo-pillars": ROOT / "indicators" / "apo-pillars",
     "kcs": ROOT / "examples" / "kcs" / "catalog.yaml",
 }
 

@@ -56,10 +56,30 @@ def test_the_example_rows_add_up_to_the_annual_totals(tables):
 
 def test_year_on_year_variations_are_those_of_the_annual_report(card):
     # 2022 -> 2023: participants +32 %, activities +24 %, LDC participants +40 %, national requests +60 %
-    for kpi, pct in {"ta_participants": 32, "ta_activities": 24, "ta_ldc_participants": 40,
-                     "ta_national_requests": 60}.items():
-        before, after = value(card, kpi, "2022"), value(card, kpi, "2023")
-        assert (after - before) / before * 100 == pytest.approx(pct, abs=1e-9), kpi
+    changes = card.changes()
+    changes = changes[changes["period"].astype(str) == "2023"].set_index("node")
+    for kpi, (before, after, pct) in {"ta_participants": (15_000, 19_800, 32), "ta_activities": (250, 310, 24),
+                                      "ta_ldc_participants": (4_000, 5_600, 40),
+                                      "ta_national_requests": (100, 160, 60)}.items():
+        row = changes.loc[kpi]
+        assert (row["value_previous"], row["value"]) == (before, after), kpi
+        assert row["value_change"] == after - before
+        assert row["value_change_pct"] == pytest.approx(pct, abs=1e-9), kpi
+
+
+def test_progress_against_the_plan_says_achieved_or_partly_achieved(card):
+    progress = card.progress.astype({"period": str}).set_index(["period", "kpi"])
+    # participants: baseline 13,500 (2021), target 18,000: 2022 is (15,000 - 13,500) / 4,500 = 1/3 of the way
+    assert progress.loc[("2022", "ta_participants"), "achievement"] == pytest.approx(1 / 3)
+    assert progress.loc[("2022", "ta_participants"), "status"] == "partly achieved"
+    assert progress.loc[("2023", "ta_participants"), "status"] == "achieved"     # 19,800 >= 18,000
+    assert progress.loc[("2021", "ta_participants"), "status"] == "not achieved"  # the baseline year itself
+    # LDC share 2023: 5,600 / 19,800 = 28.28 %, from a 25 % baseline to a 30 % target
+    assert progress.loc[("2023", "ta_ldc_share"), "achievement"] == pytest.approx((5_600 / 19_800 * 100 - 25) / 5)
+    groups = card.group_progress.astype({"period": str}).set_index(["period", "node"])
+    # results 2023: objectives met and requests delivered achieved, objectives fully achieved only partly
+    assert groups.loc[("2023", "results"), ["n_kpis", "n_achieved", "status"]].tolist() == [3, 2, "partly achieved"]
+    assert groups.loc[("2023", "wto-ta"), "status"] == "partly achieved"
 
 
 def test_objectives_shares_match_the_rows(card, tables):
@@ -96,5 +116,6 @@ def test_the_script_writes_the_report(tmp_path):
     card = runpy.run_path(str(EXAMPLE / "run.py"))["main"](tmp_path)
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     table = pd.read_csv(tmp_path / "annual_table.csv").set_index("kpi")
-    assert table.loc["ta_participants", "change_pct"] == pytest.approx(32)
+    assert table.loc["ta_participants", "value_change_pct"] == pytest.approx(32)
+    assert table.loc["ta_participants", "status"] == "achieved"
     assert [str(p) for p in card.periods] == ["2021", "2022", "2023"]

@@ -7,6 +7,8 @@ treatment port in ``conftest.py`` — never by calling pmm's pipeline code.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -251,3 +253,43 @@ def test_screening_accounts_for_every_member(x, threshold) -> None:
     np.testing.assert_array_equal(kept, coverage >= threshold)
     np.testing.assert_array_equal(y[kept], x[kept])
     assert np.isnan(y[~kept]).all()
+
+
+def test_yaml_catalog_fields_denominator_and_treat(tmp_path) -> None:
+    (tmp_path / "cat.yaml").write_text("""
+framework: {id: idx, name: Index}
+kpis:
+  - {id: seizures, name: Seizures per 1000 officers, unit: count, direction: higher,
+     denominator: officers, denominator_scale: 1000, treat: none}
+  - {id: rate, name: Rate, unit: percent, direction: higher, treat: {winmax: 1}}
+""", encoding="utf-8")
+    cat = pmm.load_catalog(tmp_path / "cat.yaml")
+    assert cat.kpi("seizures").denominator == "officers" and cat.kpi("seizures").treat == "none"
+    values = pd.DataFrame({"member": ["A", "B", "C"] * 2, "kpi": ["seizures"] * 3 + ["rate"] * 3,
+                           "value": [10.0, 20.0, 30.0, 1.0, 2.0, 3.0]})
+    members = pd.DataFrame({"member": ["A", "B", "C"], "officers": [100.0, 400.0, 1000.0]})
+    card = pmm.score(values, cat, method={"denominate": {}, "treat": {}}, members=members)
+    got = card.stage("denominated").query("kpi == 'seizures'")["value"].tolist()
+    assert got == pytest.approx([100.0, 50.0, 30.0])                     # 10 / 100 × 1000 …
+    table = card.treatment.set_index("kpi")
+    assert table.loc["seizures", "method"] == "none" and table.loc["rate", "winmax"] == 1
+    back = pmm.Catalog.from_table(cat.to_table())
+    assert back.kpi("seizures").denominator == "officers" and back.kpi("seizures").denominator_scale == 1000
+
+
+def test_asem_panel_screen_and_treat_per_period(asem_meta, asem_catalog, coinr_treat) -> None:
+    # COINr's example purse: Screen(byNA, 0.9) then Treat, each year on its own
+    panel = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "asem" / "asem_idata_panel.csv")
+    values = pmm.values_from_wide(panel, asem_catalog, member="uCode", period="Time")
+    card = pmm.score(values, asem_catalog, method={"screen": {"min_coverage": 0.9}, "treat": {}})
+    kpis = list(asem_catalog.kpi_ids)
+    treated = card.stage("treated").pivot(index=["period", "member"], columns="kpi", values="value")
+    for year in (2018, 2020, 2022):
+        x = panel[panel["Time"] == year].set_index("uCode")[kpis].astype(float).sort_index()
+        keep = x.notna().mean(axis=1) >= 0.9
+        screening = card.screening[card.screening["period"] == year].set_index("member")["included"]
+        assert screening.to_dict() == keep.to_dict()
+        for kpi in kpis:
+            want = coinr_treat(x.loc[keep, kpi].to_numpy(), 5)["x"]
+            np.testing.assert_allclose(treated.loc[year].loc[keep[keep].index, kpi].to_numpy(), want, atol=1e-9,
+                                       err_msg=f"{year} {kpi}")
