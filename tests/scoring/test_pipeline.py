@@ -7,6 +7,8 @@ treatment port in ``conftest.py`` — never by calling pmm's pipeline code.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -122,6 +124,8 @@ def test_impute_panel_latest_and_linear() -> None:
     np.testing.assert_array_equal(latest[0, :, 0, 0], [1.0, 1.0, 5.0, 5.0])
     np.testing.assert_array_equal(latest[0, :, 1, 0], [np.nan, 2.0, 2.0, 2.0])
     assert np.isnan(latest[0, :, 2, 0]).all()
+    recent, _ = impute(x, "latest", max_periods=1)                     # B's 2 reaches one period on only
+    np.testing.assert_array_equal(recent[0, :, 1, 0], [np.nan, 2.0, 2.0, np.nan])
     linear, _ = impute(x, "linear", times=np.array([2018.0, 2019.0, 2021.0, 2022.0]))
     # A: 2019 between 1 (2018) and 5 (2021): 1 + 4·(1/3); 2022 beyond the end: 5 (rule = 2)
     np.testing.assert_allclose(linear[0, :, 0, 0], [1.0, 1.0 + 4.0 / 3.0, 5.0, 5.0])
@@ -273,3 +277,33 @@ kpis:
     assert table.loc["seizures", "method"] == "none" and table.loc["rate", "winmax"] == 1
     back = pmm.Catalog.from_table(cat.to_table())
     assert back.kpi("seizures").denominator == "officers" and back.kpi("seizures").denominator_scale == 1000
+
+
+def test_asem_panel_screen_and_treat_per_period(asem_meta, asem_catalog, coinr_treat) -> None:
+    # COINr's example purse: Screen(byNA, 0.9) then Treat, each year on its own
+    panel = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "asem" / "asem_idata_panel.csv")
+    values = pmm.values_from_wide(panel, asem_catalog, member="uCode", period="Time")
+    card = pmm.score(values, asem_catalog, method={"screen": {"min_coverage": 0.9}, "treat": {}})
+    kpis = list(asem_catalog.kpi_ids)
+    treated = card.stage("treated").pivot(index=["period", "member"], columns="kpi", values="value")
+    for year in (2018, 2020, 2022):
+        x = panel[panel["Time"] == year].set_index("uCode")[kpis].astype(float).sort_index()
+        keep = x.notna().mean(axis=1) >= 0.9
+        screening = card.screening[card.screening["period"] == year].set_index("member")["included"]
+        assert screening.to_dict() == keep.to_dict()
+        for kpi in kpis:
+            want = coinr_treat(x.loc[keep, kpi].to_numpy(), 5)["x"]
+            np.testing.assert_allclose(treated.loc[year].loc[keep[keep].index, kpi].to_numpy(), want, atol=1e-9,
+                                       err_msg=f"{year} {kpi}")
+
+
+def test_screen_by_na_and_zeros(asem_values, asem_catalog, wide) -> None:
+    # COINr byNAandzeros: drop when Dat_Avail < dat_thresh or Non_Zero = 1 − zeros/(ncol − NAs) < nonzero_thresh
+    card = pmm.score(asem_values, asem_catalog, method={"screen": {"min_coverage": 0.9, "min_nonzero": 0.94}})
+    availability = wide.notna().mean(axis=1)
+    nonzero = 1 - (wide == 0).sum(axis=1) / wide.notna().sum(axis=1)
+    table = card.screening.set_index("member")
+    np.testing.assert_allclose(table["nonzero"], nonzero)
+    assert table["included"].tolist() == ((availability >= 0.9) & (nonzero >= 0.94)).tolist()
+    zeros_only = (availability >= 0.9) & (nonzero < 0.94)
+    assert zeros_only.sum() > 0 and set(table.loc[zeros_only, "reason"]) == {"zeros"}
