@@ -351,4 +351,6 @@ class Scorecard:
         return {"provenance": self.provenance, "method": self.method.model_dump(mode="json"),
                 "periods": self.periods, "scores": records(self._scores), "levels": records(self._levels),
                 "weights": records(self._weights),
-                "members": None if self._members is None else records(self._members)}
+                "members": None if self._members is None else records(self._members),
+                **{name: None if frame is None else records(frame)
+                   for name, frame in (("screening", self._trace.screening), ("treatment", self._trace.treatment))}}

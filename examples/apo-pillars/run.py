@@ -9,7 +9,9 @@ Maps the projects with the ``apo-pillars`` catalog twice: per economy, and for t
 projects, not a mean of the economies' rates). Scores are absolute (goalposts [0, 100]).
 Prints the programme's pillar scores and the economies' composites, and writes to OUT_DIR
 (default ``apo-pillars-report``): ``pillar_matrix.csv`` (economy × pillar scores and the
-composite, latest year), ``programme_pillars.csv`` and ``report.html`` (peers: sub-region).
+composite, latest year), ``pillar_progress.csv`` (economy × pillar status against the plan's
+targets: achieved / partly achieved / not achieved, from ``card.group_progress``),
+``programme_pillars.csv`` and ``report.html`` (peers: sub-region).
 
 Usage:
     python examples/apo-pillars/run.py [OUT_DIR]
@@ -54,13 +56,19 @@ def main(out_dir: str | Path = "apo-pillars-report") -> pmm.Scorecard:
     print(programme.round(1).to_string())
     print(f"\ncomposite per economy, {latest} (pillar scores 0-100):")
     print(matrix.round(1).to_string())
+    progress = card.group_progress.query("period == @latest and kind == 'group'").pivot(
+        index="member", columns="node", values="status")[list(catalog.children(catalog.root))]
+    print(f"\neconomies per pillar status against the plan's targets, {latest}:")
+    print(progress.apply(lambda column: column.value_counts()).fillna(0).astype(int).to_string())
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     matrix.to_csv(out / "pillar_matrix.csv")
+    progress.to_csv(out / "pillar_progress.csv")
     programme.to_csv(out / "programme_pillars.csv")
     card.to_html(out / "report.html", peers="subregion", title=f"Programme plan by pillar {latest} (illustrative)")
-    print(f"\nwrote {out / 'pillar_matrix.csv'}, {out / 'programme_pillars.csv'} and {out / 'report.html'}")
+    print(f"\nwrote {out / 'pillar_matrix.csv'}, {out / 'pillar_progress.csv'}, {out / 'programme_pillars.csv'} "
+          f"and {out / 'report.html'}")
     return card
 
 

@@ -99,9 +99,26 @@ def test_programme_rates_are_sums_over_all_projects_not_means_of_rates(catalog, 
     assert abs(rate["2024"] - mean_of_rates["2024"]) > 0.01
 
 
+def test_progress_against_the_plan_per_kpi_and_pillar(card, projects):
+    rows = projects[(projects["economy"] == "XEA") & projects["planned_date"].str.startswith("2024")
+                    & (projects["pillar"] == "sme")]
+    delivered = (rows["status"] == "delivered").mean() * 100
+    progress = card.progress.query("member == 'XEA' and period == 2024").set_index("kpi")
+    # baseline 75 % (the previous plan), target 90 %
+    assert progress.loc["sme_delivered", "achievement"] == pytest.approx((delivered - 75) / (90 - 75))
+    statuses = progress["status"]
+    groups = card.group_progress.query("period == 2024 and kind == 'group'")
+    for row in groups.itertuples():  # a pillar is achieved exactly when its three KPIs are
+        kpis = card.progress.query("member == @row.member and period == 2024 and kpi.str.startswith(@row.node + '_')")
+        assert (row.status == "achieved") == (kpis["status"].dropna() == "achieved").all()
+    assert set(statuses) <= {"achieved", "partly achieved", "not achieved"}
+
+
 def test_the_script_writes_the_pillar_matrix_and_report(tmp_path):
     runpy.run_path(str(EXAMPLE / "run.py"))["main"](tmp_path)
     matrix = pd.read_csv(tmp_path / "pillar_matrix.csv", index_col=0)
     assert list(matrix.columns) == [*PILLARS, "composite"] and len(matrix) == 20
     assert matrix["composite"].is_monotonic_decreasing
+    progress = pd.read_csv(tmp_path / "pillar_progress.csv", index_col=0)
+    assert progress.shape == (20, 7) and set(progress.stack()) <= {"achieved", "partly achieved", "not achieved"}
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

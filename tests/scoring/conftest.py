@@ -59,7 +59,7 @@ def _check(x: np.ndarray, skew_t: float = 2.0, kurt_t: float = 3.5) -> tuple[boo
     return False, sk, kt
 
 
-def _coinr_treat(x: np.ndarray, winmax: int = 5) -> dict:
+def _coinr_treat(x: np.ndarray, winmax: int = 5, force: bool = False) -> dict:
     """COINr Treat.numeric with the default specs, on one vector."""
     x = x.astype(float).copy()
     passing, sk0, kt0 = _check(x)
@@ -69,7 +69,7 @@ def _coinr_treat(x: np.ndarray, winmax: int = 5) -> dict:
     w = x.copy()
     nwin, imax, imin = 0, [], []
     ok = False
-    while not ok and nwin < winmax:
+    while (not ok or force) and nwin < winmax:
         v = w[~np.isnan(w)]
         if stats.skew(v, bias=False) >= 0:
             top = np.nanmax(w)

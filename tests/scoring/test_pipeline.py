@@ -7,6 +7,8 @@ treatment port in ``conftest.py`` — never by calling pmm's pipeline code.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -273,3 +275,21 @@ kpis:
     assert table.loc["seizures", "method"] == "none" and table.loc["rate", "winmax"] == 1
     back = pmm.Catalog.from_table(cat.to_table())
     assert back.kpi("seizures").denominator == "officers" and back.kpi("seizures").denominator_scale == 1000
+
+
+def test_asem_panel_screen_and_treat_per_period(asem_meta, asem_catalog, coinr_treat) -> None:
+    # COINr's example purse: Screen(byNA, 0.9) then Treat, each year on its own
+    panel = pd.read_csv(Path(__file__).resolve().parent.parent / "data" / "asem" / "asem_idata_panel.csv")
+    values = pmm.values_from_wide(panel, asem_catalog, member="uCode", period="Time")
+    card = pmm.score(values, asem_catalog, method={"screen": {"min_coverage": 0.9}, "treat": {}})
+    kpis = list(asem_catalog.kpi_ids)
+    treated = card.stage("treated").pivot(index=["period", "member"], columns="kpi", values="value")
+    for year in (2018, 2020, 2022):
+        x = panel[panel["Time"] == year].set_index("uCode")[kpis].astype(float).sort_index()
+        keep = x.notna().mean(axis=1) >= 0.9
+        screening = card.screening[card.screening["period"] == year].set_index("member")["included"]
+        assert screening.to_dict() == keep.to_dict()
+        for kpi in kpis:
+            want = coinr_treat(x.loc[keep, kpi].to_numpy(), 5)["x"]
+            np.testing.assert_allclose(treated.loc[year].loc[keep[keep].index, kpi].to_numpy(), want, atol=1e-9,
+                                       err_msg=f"{year} {kpi}")

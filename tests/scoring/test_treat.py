@@ -113,6 +113,16 @@ def test_boxcox_and_combined_log() -> None:
     np.testing.assert_allclose(combined.values[:, 0], np.log(w - 1 + 0.01 * (200 - 1)))
 
 
+def test_force_winsorises_up_to_winmax(asem_matrix, coinr_treat) -> None:
+    kpis, x = asem_matrix
+    got = treat(x, winmax=4, force=True)
+    for j, kpi in enumerate(kpis):
+        want = coinr_treat(x[:, j], 4, force=True)
+        np.testing.assert_allclose(got.values[:, j], want["x"], rtol=0, atol=1e-9, err_msg=kpi)
+        assert int(got.winsorised[j]) == want["nwin"], kpi
+    assert (got.winsorised[got.flagged] >= 4).all()
+
+
 def test_small_or_constant_kpis_are_left_alone() -> None:
     x = np.array([[1.0, 5.0], [2.0, 5.0], [50.0, 5.0]])
     got = treat(x)
