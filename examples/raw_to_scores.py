@@ -38,7 +38,7 @@ def main(out_dir: str | None = None) -> pd.DataFrame:
     print(mapped.values["status"].value_counts().to_string())
 
     card = pmm.score(mapped.values, catalog)
-    latest = card.scores[(card.scores["node"] == catalog.root) & (card.scores["period"] == str(max(YEARS)))]
+    latest = card.scores[(card.scores["node"] == catalog.root) & (card.scores["period"] == max(YEARS))]
     print(f"\noverall index, {max(YEARS)}:")
     print(latest[["member", "score", "rank", "maturity"]].sort_values("rank").to_string(index=False))
     if out_dir:

@@ -72,7 +72,11 @@ class Audit:
             stage: the data described (``raw``, ``denominated``, ``imputed``, ``screened``,
                 ``treated``, ``normalised``).
             period: the period (default: the latest).
-            t_skew, t_kurt, t_avail, t_zero, t_unq: COINr's flag thresholds.
+            t_skew: outlier flag when \\|skew\\| > t_skew (and kurtosis > t_kurt).
+            t_kurt: outlier flag when kurtosis > t_kurt (and \\|skew\\| > t_skew).
+            t_avail: availability flag below this share of members.
+            t_zero: non-zero flag when non-zero values are below this share of members.
+            t_unq: uniqueness flag when distinct values are below this share of members.
 
         Returns:
             See :func:`pmm.analysis.stats.kpi_stats`.

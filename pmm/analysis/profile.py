@@ -70,7 +70,8 @@ def strengths_weaknesses(card: Any, member: Any, top: int = 5, bottom: int | Non
     Args:
         card: a Scorecard.
         member: the member.
-        top, bottom: how many strengths and weaknesses (``bottom`` defaults to ``top``).
+        top: how many strengths.
+        bottom: how many weaknesses (default ``top``).
         stage: the data ranked (default ``raw``).
         period: the period (default: the latest).
         adjust_direction: turn values by direction before ranking; default: yes for the stages

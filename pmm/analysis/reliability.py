@@ -59,7 +59,8 @@ def cronbach_alpha(x: np.ndarray) -> float:
     k = cov.shape[0]
     total = np.nansum(cov)
     mean_off = (total - np.nansum(np.diag(cov))) / (k * (k - 1))
-    return float(k * k * mean_off / total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(k * k * mean_off / total)
 
 
 def principal_components(table: pd.DataFrame, *, group: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:

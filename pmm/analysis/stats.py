@@ -41,7 +41,8 @@ def kpi_stats(table: pd.DataFrame, *, t_skew: float = 2.0, t_kurt: float = 3.5, 
 
     Args:
         table: members (rows) × KPIs (columns), NaN = no value.
-        t_skew, t_kurt: outlier flag when \\|skew\\| > t_skew and kurtosis > t_kurt.
+        t_skew: outlier flag when \\|skew\\| > t_skew (and kurtosis > t_kurt).
+        t_kurt: outlier flag when kurtosis > t_kurt (and \\|skew\\| > t_skew).
         t_avail: availability flag below this share of members.
         t_zero: non-zero flag when non-zero values are below this share of members.
         t_unq: uniqueness flag when distinct values are below this share of members.

@@ -2,7 +2,8 @@
 
 Sheets: ``summary`` (ranking of the period), one sheet per dimension (members' scores on the
 dimension and its outcomes, with a bar chart), ``scores`` (every node), ``kpi levels``,
-``benchmarks`` (by peer group), ``weights``, ``method`` and ``provenance``; each with a frozen,
+``benchmarks`` (by peer group), ``weights``, ``method``, ``provenance`` and the statistical audit
+(``audit kpi statistics``, ``correlation flags``, ``reliability``: see ``docs/audit.md``); each with a frozen,
 filterable header row, number formats (one decimal for scores), periods as numbers, and maturity
 levels coloured by conditional formatting. Written with :mod:`pmm.report.xlsx_writer` (fast).
 
@@ -11,7 +12,8 @@ Example:
     >>> path = pmm.demo_scorecard(members=4).to_excel(pathlib.Path(tempfile.mkdtemp()) / "card.xlsx")
     >>> openpyxl.load_workbook(path).sheetnames  # doctest: +NORMALIZE_WHITESPACE
     ['summary', 'Trade Facilitation and Economi', 'Revenue Collection', 'Enforcement, Security and Prot',
-     'Organizational Development', 'scores', 'kpi levels', 'benchmarks', 'weights', 'method', 'provenance']
+     'Organizational Development', 'scores', 'kpi levels', 'benchmarks', 'weights', 'method', 'provenance',
+     'audit kpi statistics', 'correlation flags', 'reliability']
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from pmm.errors import PmmError
+from pmm.report.audit_tables import audit_tables
 from pmm.report.html import visible_kpis
 from pmm.report.paths import output_path
 from pmm.report.plots import dimension_ids, in_period
@@ -33,7 +36,9 @@ __all__ = ["write_workbook"]
 
 _FORMATS = {"score": "0.0", "mean": "0.0", "median": "0.0", "q1": "0.0", "q3": "0.0", "min": "0.0", "max": "0.0",
             "gap_to_median": "+0.0;-0.0;0.0", "gap_to_best": "+0.0;-0.0;0.0", "coverage": "0%",
-            "percentile": "0", "weight": "0.00", "effective_weight": "0.00%", "value": "#,##0.00"}
+            "percentile": "0", "weight": "0.00", "effective_weight": "0.00%", "value": "#,##0.00",
+            "sd": "0.00", "skew": "0.00", "kurt": "0.00", "availability": "0%", "zero_share": "0%",
+            "unique_share": "0%", "correlation": "0.00", "cronbach_alpha": "0.00", "pc1_share": "0%"}
 _LEVEL_COLUMNS = ("maturity", "level")
 
 
@@ -151,6 +156,8 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     provenance = [(k, v) for k, v in _flatten({k: v for k, v in (card.provenance or {}).items() if k != "method"})
                   if not any(h in str(k) or h in str(v) for h in hidden)]
     table("provenance", pd.DataFrame(provenance, columns=["item", "value"]))
+    for name, frame in audit_tables(card, kpis, period).items():
+        table("audit " + name if name == "kpi statistics" else name, frame)
     return book.save(path)
 
 

@@ -3,7 +3,8 @@
 Sections: an overview (sortable ranking of the index and each dimension, a maturity heatmap,
 KPI coverage, the peer groups), one scorecard per member (radar against the peer median, KPI
 table, strengths and weaknesses, trend), and the methodology (method, weights, thresholds,
-catalog version and hash, provenance, row accounting, the catalog's notice). KPIs above the
+catalog version and hash, provenance, row accounting, the catalog's notice), and the statistical
+audit (KPI statistics and flags, correlation flags, Cronbach's alpha per group). KPIs above the
 chosen disclosure level are left out of the file entirely.
 
 Example:
@@ -250,6 +251,29 @@ class _Context:
         return trend_svg(periods, series, title=f"{m}: scores over time",
                          label=f"Scores of {m} over the periods")
 
+    # -- trends ------------------------------------------------------------------------------
+    def trends(self) -> dict[str, Any] | None:
+        """The Trends section of panels with :data:`TREND_MIN_PERIODS` periods or more (else ``None``):
+        one small chart of the overall score per member, and its trend statistics."""
+        from pmm.report.charts import small_multiples_svg
+
+        periods = list(self.card.periods)
+        if len(periods) < TREND_MIN_PERIODS:
+            return None
+        root = self.card.catalog.root
+        table = self.card.trends(root).set_index("member")
+        panels, rows = [], []
+        for m in self.member_ids:
+            t = table.loc[m]
+            note = f"slope {_signed(t.slope)} per period" if _num(t.slope) else "no trend"
+            panels.append((str(m), [self.all_scores.get(m, {}).get(root, {}).get(p) for p in periods], note))
+            rows.append({"member": m, "name": self.names.get(m, m), "n": int(t.n_periods),
+                         "first": fmt(t.first_value), "last": fmt(t.last_value), "change": _signed(t.change),
+                         "slope": _signed(t.slope), "cagr": _signed(100 * t.cagr) if _num(t.cagr) else "–",
+                         "reason": t.reason or ""})
+        svg = small_multiples_svg(periods, panels, label=f"Overall score of each member, {periods[0]}–{periods[-1]}")
+        return {"svg": svg, "rows": rows, "first": periods[0], "last": periods[-1]}
+
     def _attributes(self, m: str) -> list[tuple[str, str]]:
         members = self.card.members
         if members is None:
@@ -298,6 +322,27 @@ class _Context:
                 out.append((str(key).replace("_", " "), text))
         return out
 
+    def audit(self) -> dict[str, list[dict[str, Any]]]:
+        """The audit tables (:func:`pmm.report.audit_tables.audit_tables`) as display rows."""
+        from pmm.report.audit_tables import audit_tables
+
+        tables = audit_tables(self.card, self.kpis, self.period)
+        flag_names = {"flag_availability": "low availability", "flag_nonzero": "mostly zeros",
+                      "flag_unique": "few distinct values", "flag_outlier": "outliers (skew and kurtosis)"}
+        stats = [{"kpi": r["kpi"], "name": r["name"], "stage": r["stage"],
+                  "cells": [fmt(r[c], 2) for c in ("min", "max", "mean", "median", "sd", "skew", "kurt")],
+                  "availability": fmt(100 * r["availability"], 0) + " %",
+                  "flags": ", ".join(text for c, text in flag_names.items() if r[c])}
+                 for r in tables["kpi statistics"].to_dict("records")]
+        names = self.card.catalog.name
+        flags = [{"flag": r["flag"], "group": names(r["group"]), "a": names(r["kpi_1"]), "b": names(r["kpi_2"]),
+                  "r": fmt(r["correlation"], 2)} for r in tables["correlation flags"].to_dict("records")]
+        reliability = [{"group": r["group"], "name": r["name"], "level": r["tree_level"], "n": r["n_kpis"],
+                        "alpha": fmt(r["cronbach_alpha"], 2), "pc1": fmt(100 * r["pc1_share"], 0) + " %"
+                        if r["pc1_share"] == r["pc1_share"] else "–"}
+                       for r in tables["reliability"].to_dict("records")]
+        return {"stats": stats, "flags": flags, "reliability": reliability}
+
     def robustness(self, analysis: Any) -> dict[str, Any] | None:
         """The "How robust are the ranks?" section: the first analysed node, in the report's period."""
         if analysis is None:
@@ -331,6 +376,10 @@ class _Context:
         table = self.accounting
         return [str(c) for c in table.columns], [[fmt(v, 0) if not isinstance(v, str) else v for v in row]
                                                  for row in table.itertuples(index=False)]
+
+
+#: The report shows a Trends section for panels of at least this many periods.
+TREND_MIN_PERIODS = 5
 
 
 def _int(x: Any) -> int | None:
@@ -395,7 +444,9 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
-        accounting=ctx.accounting_table(), robustness=ctx.robustness(uncertainty), n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
+        audit=ctx.audit(),
+        n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),

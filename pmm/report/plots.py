@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["radar", "ranking", "maturity_heatmap", "trend", "distribution", "rank_uncertainty", "sensitivity",
-           "ScorecardPlots", "dimension_ids",
-           "peer_members", "in_period", "LEVEL_HEX"]
+           "correlation_heatmap", "stage_distribution", "ScorecardPlots", "dimension_ids", "peer_members", "in_period",
+           "LEVEL_HEX"]
 
 #: Maturity level → colour (red … green), shared with the HTML report and the Excel workbook.
 LEVEL_HEX: dict[int, str] = {1: "#d7301f", 2: "#fc8d59", 3: "#fee08b", 4: "#91cf60", 5: "#1a9850"}
@@ -330,6 +330,129 @@ def distribution(card: Any, kpi: str, *, member: str | None = None, period: Any 
     return ax
 
 
+def correlation_heatmap(card: Any, *, method: str = "pearson", levels: int | tuple[int, int] = 1,
+                        group: str | None = None, stage: str = "normalised", pval: float = 0.05,
+                        threshold: float = 0.9, negative: float = -0.4, period: Any = None,
+                        ax: Axes | None = None) -> Axes:
+    """Heatmap of the correlations between the nodes of one level (or two), with the audit's flags.
+
+    Cells are blank where the correlation is not significant at ``pval`` (COINr ``plot_corr``).
+    Pairs of siblings (same parent) correlated above ``threshold`` are outlined in black
+    (collinear), below ``negative`` in purple dashes (pulling their group apart).
+
+    Args:
+        card: a Scorecard.
+        method: ``pearson``, ``spearman`` or ``kendall``.
+        levels: one level (1 = KPIs) or two (rows, columns).
+        group: only the nodes under this group.
+        stage: the data of level 1 (see ``card.audit``).
+        pval: significance level; 0 shows every correlation.
+        threshold: siblings correlated above it are outlined as collinear.
+        negative: siblings correlated below it are outlined as conflicting.
+        period: the period (default: the latest).
+        ax: an Axes to draw into.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=8)
+        >>> ax = pmm.plot.correlation_heatmap(card, group="tf")
+        >>> ax.images[0].get_array().shape[0] == len([k for k in card.catalog.walk("tf") if k in card.catalog.kpi_ids])
+        True
+    """
+    from matplotlib.patches import Rectangle
+
+    period = _period(card, period)
+    table = card.audit.correlations(method, levels, pval=pval, stage=stage, group=group, period=period)
+    rows, cols = list(dict.fromkeys(table["x"])), list(dict.fromkeys(table["y"]))
+    matrix = table.pivot(index="x", columns="y", values="correlation").reindex(index=rows, columns=cols)
+    values = matrix.to_numpy(dtype=float)
+    ax = _axes(ax, (1.5 + 0.32 * len(cols), 1.2 + 0.32 * len(rows)))
+    cmap = _pyplot().get_cmap("RdBu_r").with_extremes(bad="#f2f2f2")
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=-1, vmax=1, aspect="auto")
+    ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label=f"{method} correlation")
+    parent = card.catalog.parent
+    for (i, j), r in np.ndenumerate(values):
+        a, b = rows[i], cols[j]
+        if len(rows) <= 16 and len(cols) <= 16 and not np.isnan(r):
+            ax.text(j, i, f"{r:.2f}", ha="center", va="center", fontsize=6, color="white" if abs(r) > 0.6 else "black")
+        if a == b or np.isnan(r) or parent(a) != parent(b):
+            continue
+        if r > threshold:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.6))
+        elif r < negative:
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#7b3294", linewidth=1.6,
+                                   linestyle="--"))
+    size = 7 if max(len(rows), len(cols)) <= 20 else 5
+    ax.set_xticks(range(len(cols)), [str(c) for c in cols], rotation=90, fontsize=size)
+    ax.set_yticks(range(len(rows)), [str(r) for r in rows], fontsize=size)
+    title = f"{method.capitalize()} correlations ({stage})"
+    ax.set_title(title if period is None else f"{title}, {period}", fontsize=10)
+    return ax
+
+
+def stage_distribution(card: Any, kpi: str, *, stages: Sequence[str] | None = None, period: Any = None,
+                       ax: Axes | None = None) -> Axes:
+    """One KPI's values across members at several pipeline stages: quartile box, range, points, skew and kurtosis.
+
+    By default the raw values and, when the method treats outliers, the treated ones; winsorised
+    points are drawn in red. A stage on another scale (log or Box-Cox treatment, normalised
+    scores) is drawn on its own x-axis at the top.
+
+    Example:
+        >>> import pmm
+        >>> card = pmm.demo_scorecard(members=8)
+        >>> ax = pmm.plot.stage_distribution(card, card.catalog.kpi_ids[0], stages=["raw", "normalised"])
+        >>> [t.get_text().split()[0] for t in ax.get_yticklabels()]
+        ['raw', 'normalised']
+    """
+    from pmm.analysis.frames import kpi_table
+
+    period = _period(card, period)
+    spec = card.catalog.kpi(kpi)
+    treatment = getattr(card, "treatment", None)
+    stages = list(stages or (["raw", "treated"] if treatment is not None else ["raw"]))
+    rescaled = _rescaled_stages(card, kpi, period, stages)
+    ax = _axes(ax, (6, 0.9 + 0.8 * len(stages)))
+    top = ax.twiny() if any(rescaled) else None
+    labels = []
+    for i, (stage, other_scale) in enumerate(zip(stages, rescaled)):
+        values = kpi_table(card, stage, period)[kpi].dropna()
+        target = top if other_scale else ax
+        stats = card.audit.stats(stage, period=period).set_index("kpi").loc[kpi]
+        labels.append(f"{stage}\nskew {stats['skew']:.2f}, kurt {stats['kurt']:.2f}")
+        if values.empty:
+            continue
+        low, q1, median, q3, high = np.percentile(values.to_numpy(), [0, 25, 50, 75, 100])
+        target.barh(i, q3 - q1, left=q1, height=0.5, fill=False, edgecolor="#444444", linewidth=1)
+        target.vlines(median, i - 0.25, i + 0.25, color="#222222", linewidth=1.5)
+        target.hlines([i, i], [low, q3], [q1, high], color="#444444", linewidth=1)
+        jitter = np.random.default_rng(i).uniform(-0.12, 0.12, len(values))
+        colours = [PEER_COLOUR] * len(values)
+        if stage == "treated" and getattr(card, "treatment_points", None) is not None:
+            points = card.treatment_points
+            points = points[in_period(points, period) & (points["kpi"] == kpi)]
+            clipped = set(points.loc[points["winsorised_high"] | points["winsorised_low"], "member"])
+            colours = [LEVEL_HEX[1] if m in clipped else PEER_COLOUR for m in values.index]
+        target.scatter(values.to_numpy(), i + jitter, s=12, color=colours, zorder=3)
+    ax.set_yticks(range(len(stages)), labels, fontsize=7)
+    ax.set_ylim(-0.6, len(stages) - 0.4)
+    ax.set_xlabel(spec.unit)
+    if top is not None:
+        top.set_xlabel("rescaled stages: " + ", ".join(s for s, r in zip(stages, rescaled) if r), fontsize=7)
+    ax.set_title(spec.name + ("" if period is None else f", {period}"), fontsize=9)
+    return ax
+
+
+def _rescaled_stages(card: Any, kpi: str, period: Any, stages: Sequence[str]) -> list[bool]:
+    """Whether each stage is on another scale than the raw values (normalised; log or Box-Cox treated)."""
+    treatment = getattr(card, "treatment", None)
+    transformed = False
+    if treatment is not None:
+        row = treatment[in_period(treatment, period) & (treatment["kpi"] == kpi)]
+        transformed = bool(len(row)) and bool(row["log"].any() or row.get("boxcox", pd.Series([False])).any())
+    return [s in ("normalised", "aggregated") or (s == "treated" and transformed) for s in stages]
+
+
 def _analysis_period(stats: pd.DataFrame, period: Any) -> pd.DataFrame:
     if "period" not in stats.columns:
         return stats
@@ -456,3 +579,11 @@ class ScorecardPlots:
     def distribution(self, kpi: str, **kw: Any) -> Axes:
         """See :func:`pmm.report.plots.distribution`."""
         return distribution(self._card, kpi, **kw)
+
+    def correlation_heatmap(self, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.correlation_heatmap`."""
+        return correlation_heatmap(self._card, **kw)
+
+    def stage_distribution(self, kpi: str, **kw: Any) -> Axes:
+        """See :func:`pmm.report.plots.stage_distribution`."""
+        return stage_distribution(self._card, kpi, **kw)

@@ -11,7 +11,8 @@ from pmm.catalog import DISCLOSURE_ORDER
 
 DIMENSIONS = ["Trade Facilitation and Economi", "Revenue Collection", "Enforcement, Security and Prot",
               "Organizational Development"]
-DATA = ["scores", "kpi levels", "benchmarks", "weights", "method", "provenance"]
+DATA = ["scores", "kpi levels", "benchmarks", "weights", "method", "provenance", "audit kpi statistics",
+        "correlation flags", "reliability"]
 SHEETS = ["summary", *DIMENSIONS, *DATA]
 
 
