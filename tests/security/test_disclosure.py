@@ -31,12 +31,12 @@ groups:
   - {id: g4, name: G4, weight: 0.5}
 kpis:
   - {id: p1, name: P1, parent: g1, unit: u, direction: higher, maturity: {thresholds: [30, 60]}}
-  - {id: c1, name: C1, parent: g1, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
+  - {id: c1, name: Secret KPI one, parent: g1, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
   - {id: p2, name: P2, parent: g2, unit: u, direction: higher, maturity: {thresholds: [30, 60]}}
   - {id: p3, name: P3, parent: g3, weight: 2, unit: u, direction: higher, maturity: {thresholds: [30, 60]}}
-  - {id: c3a, name: C3A, parent: g3, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
-  - {id: c3b, name: C3B, parent: g3, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
-  - {id: c4, name: C4, parent: g4, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
+  - {id: c3a, name: Secret KPI 3a, parent: g3, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
+  - {id: c3b, name: Secret KPI 3b, parent: g3, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
+  - {id: c4, name: Secret KPI four, parent: g4, unit: u, direction: higher, disclosure: confidential, maturity: {thresholds: [30, 60]}}
 """
 MEMBERS = ["AAA", "BBB", "CCC", "DDD", "EEE"]
 
@@ -104,7 +104,7 @@ def test_suppressed_groups_are_blank_in_every_output(card, tmp_path, capsys):
             secret = full.loc[(m, 2024, node), "score"]
             if round(secret, 6) not in shown:
                 assert f"{secret:.6f}" not in html and f">{secret:.1f}<" not in html
-    assert "C1" not in html and "c3a" not in html
+    assert "Secret KPI" not in html and "c3a" not in html
     # the workbook and the CSV tables of `pmm score`
     values = tmp_path / "values.csv"
     _values(card.catalog).to_csv(values, index=False)
