@@ -66,3 +66,18 @@ def test_pooled_rate_is_the_denominator_weighted_mean_of_rates(pairs):
     got = pmm.score(vals, cat).pooled()["value"].item()
     weights = np.array([d for _, d in pairs], dtype=float)
     assert got == pytest.approx(np.average(rates, weights=weights), rel=1e-9, abs=1e-9)
+
+
+def test_mapped_ratio_parts_pool_to_the_regional_rate_of_the_raw_data():
+    data = pmm.datasets.workshop(members=6, years=(2024,), declarations_per_member_year=300)
+    mapped = pmm.map(data.sources, data.catalog, reported=data.answers, ratio_parts=True)
+    assert {"numerator", "denominator"} <= set(mapped.values.columns)
+    card = pmm.score(mapped.values, data.catalog, members=data.members)
+    pooled = card.pooled(by="region").query("kpi == 'tf_e_declarations'").set_index("group")
+    # independently: the share of electronic declarations among all of a region's declarations
+    decl = data.sources["declarations"].merge(data.members[["member", "region"]], on="member")
+    expected = decl.groupby("region")["electronic"].apply(lambda s: 100 * s.fillna(False).astype(bool).mean())
+    assert set(pooled["basis"]) == {"ratio of sums"}
+    np.testing.assert_allclose(pooled.loc[expected.index, "value"], expected.to_numpy(), rtol=1e-12)
+    counts = decl.groupby("region").size()
+    np.testing.assert_array_equal(pooled.loc[counts.index, "denominator"], counts.to_numpy(float))
