@@ -117,10 +117,11 @@ class Scorecard:
 
     @property
     def screening(self) -> pd.DataFrame | None:
-        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, included, reason``.
+        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, nonzero, included,
+        reason``.
 
-        ``reason`` is ``coverage`` (kept), ``low coverage`` (dropped), ``include`` or ``exclude``
-        (forced by the method). ``None`` when the method has no ``screen`` step.
+        ``reason`` is ``coverage`` (kept), ``low coverage`` or ``zeros`` (dropped), ``include`` or
+        ``exclude`` (forced by the method). ``None`` when the method has no ``screen`` step.
         """
         frame = self._trace.screening
         return None if frame is None else frame.copy()
