@@ -19,6 +19,7 @@ import pandas as pd
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
 from pmm.scoring.progress import group_progress_table, progress_table
+from pmm.scoring.trends import trend_table
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -115,10 +116,11 @@ class Scorecard:
 
     @property
     def screening(self) -> pd.DataFrame | None:
-        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, included, reason``.
+        """Members kept or dropped by ``screen``: ``member, period, n_present, n_applicable, coverage, nonzero, included,
+        reason``.
 
-        ``reason`` is ``coverage`` (kept), ``low coverage`` (dropped), ``include`` or ``exclude``
-        (forced by the method). ``None`` when the method has no ``screen`` step.
+        ``reason`` is ``coverage`` (kept), ``low coverage`` or ``zeros`` (dropped), ``include`` or
+        ``exclude`` (forced by the method). ``None`` when the method has no ``screen`` step.
         """
         frame = self._trace.screening
         return None if frame is None else frame.copy()
@@ -246,6 +248,48 @@ class Scorecard:
             [['A', 1], ['B', -1]]
         """
         return changes_table(self._scores, self._periods, self._levels)
+
+    def trends(self, node: str, since: Any = None, *, on: str | None = None) -> pd.DataFrame:
+        """Long-run trend of one KPI or group per member: CAGR, slope per period, change, periods observed.
+
+        Args:
+            node: a KPI id (its raw values, ``ok`` ones only) or a group/index id (its scores).
+            since: the first period included (default: all periods).
+            on: ``"value"`` or ``"score"`` to choose explicitly (a group has scores only).
+
+        Returns:
+            ``member, node, n_periods, first_period, last_period, first_value, last_value, change,
+            change_pct, cagr, slope, reason`` (see :func:`pmm.scoring.trends.trend_table`); a
+            member with one value has no trend and says why in ``reason``.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": "A", "period": [2020, 2021, 2022], "kpi": "participants",
+            ...                      "value": [100.0, 150.0, 225.0]})
+            >>> pmm.score(vals, cat).trends("participants")[["cagr", "slope", "change"]].values.tolist()
+            [[0.5, 62.5, 125.0]]
+        """
+        if node not in set(self.catalog.walk()):
+            raise ScoringError(Problem(f"unknown node {node!r}", where="trends",
+                                       hint=did_you_mean(node, list(self.catalog.walk())), code="unknown_node"))
+        is_kpi = self.catalog.kind(node) == "kpi"
+        on = on or ("value" if is_kpi else "score")
+        if on not in ("value", "score") or (on == "value" and not is_kpi):
+            raise ScoringError(Problem(f"trends on {on!r} of {node!r}: expected 'score', or 'value' for a KPI",
+                                       where="trends", node=node, code="trend_on"))
+        periods = self._periods
+        if since is not None:
+            periods = [p for p in periods if p >= since]
+        if on == "value":
+            lv = self._levels[self._levels["kpi"] == node]
+            series = lv.assign(value=lv["value"].where(lv["status"] == "ok"))
+        else:
+            series = self._scores[self._scores["node"] == node].rename(columns={"score": "value"})
+        series = series[series["period"].isin(periods)]
+        table = trend_table(series[["member", "period", "value"]], periods)
+        table.insert(1, "node", node)
+        return table
 
     def profile(self, member: Any, period: Any = None, top: int = 5) -> pd.DataFrame:
         """The member's strengths and weaknesses: its ``top`` best- and worst-ranked KPIs.

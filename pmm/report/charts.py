@@ -17,7 +17,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["radar_svg", "trend_svg", "rank_range_svg", "wrap_label", "MEMBER_COLOUR", "PEER_COLOUR", "SERIES_COLOURS"]
+__all__ = ["radar_svg", "trend_svg", "small_multiples_svg", "rank_range_svg", "wrap_label", "MEMBER_COLOUR",
+           "PEER_COLOUR", "SERIES_COLOURS"]
 
 MEMBER_COLOUR, PEER_COLOUR = "#1f5fa8", "#8c8c8c"
 #: Line colours of the dimensions in the trend chart (the overall index is drawn in near-black).
@@ -182,6 +183,60 @@ def trend_svg(periods: Sequence[object], series: Sequence[tuple[str, Sequence[fl
         parts.append(f'<line x1="{right + 16}" y1="{ly:.1f}" x2="{right + 36}" y2="{ly:.1f}" stroke="{colour}" '
                      f'stroke-width="{stroke}"/>')
         parts.append(_text(right + 42, ly + 4, wrap_label(name, 30, 2), anchor="start", size=10))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def small_multiples_svg(periods: Sequence[object], panels: Sequence[tuple[str, Sequence[float | None], str]], *,
+                        label: str, columns: int = 4, bottom: float = 0.0, top: float = 100.0) -> str:
+    """One small line chart per panel on a shared scale, as one inline SVG (the report's Trends section).
+
+    Args:
+        periods: the x positions, in order (the first and last are labelled under each panel).
+        panels: ``(title, values by period, note)`` for each panel; the note (e.g. the CAGR) is
+            written under the title. Missing values are gaps in the line.
+        label: the accessible description.
+        columns: panels per row.
+        bottom, top: the shared y range (widened to the data when a value falls outside).
+
+    Example:
+        >>> svg = small_multiples_svg([2020, 2021, 2022], [("AAA", [40.0, None, 60.0], "slope +10.0"),
+        ...                           ("BBB", [50.0, 55.0, 52.0], "")], label="Index over time")
+        >>> svg.count("<polyline"), svg.count("<circle"), "slope +10.0" in svg
+        (2, 5, True)
+    """
+    values = [float(v) for _, line, _ in panels for v in line if _finite(v)]
+    bottom, top = min([bottom, *values]), max([top, *values])
+    span = top - bottom or 1.0
+    cell_w, cell_h, pad = 170, 120, 10
+    rows = max(1, math.ceil(len(panels) / columns))
+    width, height = columns * cell_w, rows * cell_h
+    n = max(len(periods), 1)
+    parts = [_open(width, height, label)]
+    for k, (title, line, note) in enumerate(panels):
+        ox, oy = (k % columns) * cell_w, (k // columns) * cell_h
+        left, right, top_px, bottom_px = ox + 30, ox + cell_w - pad, oy + 34, oy + cell_h - 22
+
+        def x(i: int, left: float = left, right: float = right) -> float:
+            return left + (right - left) * i / max(n - 1, 1)
+
+        def y(v: float, top_px: float = top_px, bottom_px: float = bottom_px) -> float:
+            return bottom_px - (bottom_px - top_px) * (v - bottom) / span
+
+        parts.append(_text(ox + cell_w / 2, oy + 13, [title], size=11))
+        if note:
+            parts.append(_text(ox + cell_w / 2, oy + 26, [note], size=9, colour="#5b6776"))
+        parts.append(f'<rect x="{left}" y="{top_px}" width="{right - left}" height="{bottom_px - top_px}" '
+                     'fill="none" stroke="#e6e9ee"/>')
+        for v in (bottom, top):
+            parts.append(_text(left - 3, y(v) + 3, [f"{v:g}"], anchor="end", size=8, colour="#5b6776"))
+        parts.append(_text(left, bottom_px + 12, [str(periods[0])], anchor="start", size=8, colour="#5b6776"))
+        parts.append(_text(right, bottom_px + 12, [str(periods[-1])], anchor="end", size=8, colour="#5b6776"))
+        shown = [(x(i), y(float(v))) for i, v in enumerate(line) if _finite(v)]
+        if len(shown) > 1:
+            pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in shown)
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{MEMBER_COLOUR}" stroke-width="1.5"/>')
+        parts.extend(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2" fill="{MEMBER_COLOUR}"/>' for px, py in shown)
     parts.append("</svg>")
     return "".join(parts)
 

@@ -251,6 +251,29 @@ class _Context:
         return trend_svg(periods, series, title=f"{m}: scores over time",
                          label=f"Scores of {m} over the periods")
 
+    # -- trends ------------------------------------------------------------------------------
+    def trends(self) -> dict[str, Any] | None:
+        """The Trends section of panels with :data:`TREND_MIN_PERIODS` periods or more (else ``None``):
+        one small chart of the overall score per member, and its trend statistics."""
+        from pmm.report.charts import small_multiples_svg
+
+        periods = list(self.card.periods)
+        if len(periods) < TREND_MIN_PERIODS:
+            return None
+        root = self.card.catalog.root
+        table = self.card.trends(root).set_index("member")
+        panels, rows = [], []
+        for m in self.member_ids:
+            t = table.loc[m]
+            note = f"slope {_signed(t.slope)} per period" if _num(t.slope) else "no trend"
+            panels.append((str(m), [self.all_scores.get(m, {}).get(root, {}).get(p) for p in periods], note))
+            rows.append({"member": m, "name": self.names.get(m, m), "n": int(t.n_periods),
+                         "first": fmt(t.first_value), "last": fmt(t.last_value), "change": _signed(t.change),
+                         "slope": _signed(t.slope), "cagr": _signed(100 * t.cagr) if _num(t.cagr) else "–",
+                         "reason": t.reason or ""})
+        svg = small_multiples_svg(periods, panels, label=f"Overall score of each member, {periods[0]}–{periods[-1]}")
+        return {"svg": svg, "rows": rows, "first": periods[0], "last": periods[-1]}
+
     def _attributes(self, m: str) -> list[tuple[str, str]]:
         members = self.card.members
         if members is None:
@@ -355,6 +378,10 @@ class _Context:
                                                  for row in table.itertuples(index=False)]
 
 
+#: The report shows a Trends section for panels of at least this many periods.
+TREND_MIN_PERIODS = 5
+
+
 def _int(x: Any) -> int | None:
     return None if x is None or pd.isna(x) else int(x)
 
@@ -415,7 +442,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
         coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
-        accounting=ctx.accounting_table(), robustness=ctx.robustness(uncertainty), audit=ctx.audit(),
+        accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
+        audit=ctx.audit(),
         n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],

@@ -66,18 +66,21 @@ class ImputeSpec(_Spec):
     ``mean``/``median``: the KPI's mean/median over members in the period (COINr ``i_mean``,
     ``i_median``), within groups of the members-table column ``by`` when given (``i_mean_grp``,
     ``i_median_grp``; members without a group are left missing). ``latest``: the member's last
-    earlier value (COINr ``impute_panel`` "latest"). ``linear``: linear interpolation over the
+    earlier value, at most ``max_periods`` back (COINr ``impute_panel`` "latest", ``max_time``). ``linear``: linear interpolation over the
     periods, constant beyond the first and last observation (``approx(rule = 2)``); a series
     with one value is constant.
     """
 
     method: Literal["mean", "median", "latest", "linear"] = "mean"
     by: str | None = Field(None, description="mean/median: a members-table column of groups.")
+    max_periods: int | None = Field(None, ge=1, description="latest: look back at most this many periods (COINr max_time).")
 
     @model_validator(mode="after")
     def _check(self) -> ImputeSpec:
         if self.by is not None and self.method not in ("mean", "median"):
             raise ValueError(f"'by' is only used with method 'mean' or 'median', found method {self.method!r}")
+        if self.max_periods is not None and self.method != "latest":
+            raise ValueError(f"'max_periods' is only used with method 'latest', found method {self.method!r}")
         return self
 
 
@@ -89,6 +92,9 @@ class ScreenSpec(_Spec):
     """
 
     min_coverage: float = Field(2 / 3, ge=0, le=1, description="Members with coverage strictly below are dropped.")
+    min_nonzero: float | None = Field(None, ge=0, le=1, description=(
+        "Also drop members whose share of non-zero values (among present ones) is strictly below this (COINr "
+        "byNAandzeros; its nonzero_thresh default is 0.05)."))
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 

@@ -46,7 +46,7 @@ from pmm.scoring.values import MISSING, NOT_APPLICABLE, NOT_REPORTED, KpiData
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["StageContext", "StageResult", "build_context", "run_stages", "denominate", "impute", "screen",
+__all__ = ["StageContext", "StageResult", "build_context", "run_stages", "denominate", "impute", "screen", "nonzero_share",
            "treat_arguments"]
 
 
@@ -135,14 +135,17 @@ def _group_statistic(x: np.ndarray, groups: np.ndarray | None, how: str) -> np.n
         return out
 
 
-def _latest(x: np.ndarray) -> np.ndarray:
-    """The last non-missing value at or before each period (NaN before the first)."""
+def _latest(x: np.ndarray, max_periods: int | None = None) -> np.ndarray:
+    """The last non-missing value at or before each period, at most ``max_periods`` back (NaN before the first)."""
     out = x.copy()
     last = np.full(x.shape[:1] + x.shape[2:], np.nan)
+    when = np.full(last.shape, -1)
     for p in range(x.shape[1]):
         seen = ~np.isnan(x[:, p])
         last = np.where(seen, x[:, p], last)
-        out[:, p] = last
+        when = np.where(seen, p, when)
+        recent = True if max_periods is None else p - when <= max_periods
+        out[:, p] = np.where(recent, last, np.nan)
     return out
 
 
@@ -166,7 +169,7 @@ def _linear(x: np.ndarray, times: np.ndarray) -> np.ndarray:
 
 
 def impute(x: np.ndarray, method: str, fillable: np.ndarray | None = None, *, groups: np.ndarray | None = None,
-           times: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+           times: np.ndarray | None = None, max_periods: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Fill missing values of ``x`` (``(rep, period, member, kpi)``); observed values are never changed.
 
     Args:
@@ -178,6 +181,7 @@ def impute(x: np.ndarray, method: str, fillable: np.ndarray | None = None, *, gr
         groups: ``(period, member)`` group codes (−1: no group, left missing) for mean/median
             within groups (COINr ``i_mean_grp``, ``i_median_grp``).
         times: ``(period,)`` positions of the periods for ``linear`` (default 0, 1, 2 …).
+        max_periods: ``latest`` looks back at most this many periods (COINr ``max_time``).
 
     Returns:
         The imputed values and the mask of filled cells.
@@ -193,7 +197,7 @@ def impute(x: np.ndarray, method: str, fillable: np.ndarray | None = None, *, gr
     if method in ("mean", "median"):
         candidate = _group_statistic(x, groups, method)
     elif method == "latest":
-        candidate = _latest(x)
+        candidate = _latest(x, max_periods)
     elif method == "linear":
         candidate = _linear(x, np.arange(x.shape[1], dtype=float) if times is None else np.asarray(times, dtype=float))
     else:
@@ -203,12 +207,29 @@ def impute(x: np.ndarray, method: str, fillable: np.ndarray | None = None, *, gr
     return np.where(filled, candidate, x), filled
 
 
+def nonzero_share(x: np.ndarray) -> np.ndarray:
+    """Share of a member's present values that are not zero, ``(..., member)`` (COINr ``Non_Zero``; 0 with no value).
+
+    Example:
+        >>> nonzero_share(np.array([[0.0, 2.0, np.nan, 3.0], [np.nan, np.nan, np.nan, np.nan]])).round(3).tolist()
+        [0.667, 0.0]
+    """
+    present = ~np.isnan(x)
+    n_present = present.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (present & (x != 0)).sum(axis=-1) / n_present
+    return np.where(n_present > 0, share, 0.0)
+
+
 def screen(x: np.ndarray, min_coverage: float, applicable: np.ndarray | None = None,
-           forced: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           forced: np.ndarray | None = None, min_nonzero: float | None = None) -> tuple[np.ndarray, np.ndarray,
+                                                                                    np.ndarray]:
     """Drop members whose share of present applicable KPIs is strictly below ``min_coverage`` (COINr ``Screen`` byNA).
 
-    A dropped member's values become NaN (it keeps its place on the member axis, so shapes
-    never change). ``forced`` (``(member,)``: +1 keep, −1 drop, 0 by rule) overrides the rule.
+    With ``min_nonzero``, members whose share of non-zero values among their present ones is
+    strictly below it are dropped too (COINr ``byNAandzeros`` with ``nonzero_thresh``). A dropped
+    member's values become NaN (it keeps its place on the member axis, so shapes never change).
+    ``forced`` (``(member,)``: +1 keep, −1 drop, 0 by rule) overrides the rules.
 
     Returns:
         The screened values, the coverage ``(..., member)`` and the kept mask ``(..., member)``.
@@ -227,6 +248,8 @@ def screen(x: np.ndarray, min_coverage: float, applicable: np.ndarray | None = N
         coverage = (present & applicable).sum(axis=-1) / n_applicable
     coverage = np.where(n_applicable > 0, coverage, 0.0)
     kept = coverage >= min_coverage
+    if min_nonzero is not None:
+        kept &= nonzero_share(x) >= min_nonzero
     if forced is not None:
         kept = np.where(forced > 0, True, np.where(forced < 0, False, kept))
     return np.where(kept[..., None], x, np.nan), coverage, kept
@@ -382,11 +405,11 @@ def run_stages(x: np.ndarray, context: StageContext) -> StageResult:
     if method.impute is not None:
         fillable = lost if context.fillable is None else context.fillable | lost
         imputed, filled = impute(denominated, method.impute.method, fillable, groups=context.groups,
-                                 times=context.times)
+                                 times=context.times, max_periods=method.impute.max_periods)
     screened, coverage, included = imputed, None, None
     if method.screen is not None:
         screened, coverage, included = screen(imputed, method.screen.min_coverage, context.applicable,
-                                              context.forced)
+                                              context.forced, method.screen.min_nonzero)
     treated, treatment = screened, None
     if method.treat is not None:
         treatment = treat(screened, **context.treat_args)

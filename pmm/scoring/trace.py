@@ -24,6 +24,7 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.method import STAGES
+from pmm.scoring.pipeline import nonzero_share
 from pmm.scoring.tables import grid, long_column, take_labels
 from pmm.scoring.values import NOT_APPLICABLE
 
@@ -104,15 +105,19 @@ def _screening_table(stages: StageResult, context: StageContext, data: KpiData) 
     n_per, n_mem = x.shape[:2]
     forced = context.forced[None, :]
     kept = stages.included[0]
-    by_rule = stages.coverage[0] >= context.method.screen.min_coverage
-    reason = np.where(forced > 0, "include", np.where(forced < 0, "exclude",
-                                                      np.where(by_rule, "coverage", "low coverage")))
+    spec = context.method.screen
+    nonzero = nonzero_share(x)
+    zeros = nonzero < spec.min_nonzero if spec.min_nonzero is not None else np.zeros(nonzero.shape, dtype=bool)
+    low = stages.coverage[0] < spec.min_coverage
+    reason = np.where(forced > 0, "include", np.where(forced < 0, "exclude", np.where(
+        low, "low coverage", np.where(zeros, "zeros", "coverage"))))
     return pd.DataFrame({
         "member": take_labels(data.members, np.tile(np.arange(n_mem), n_per)),
         "period": take_labels(data.periods, np.repeat(np.arange(n_per), n_mem)),
         "n_present": ((~np.isnan(x)) & applicable).sum(axis=-1).reshape(-1),
         "n_applicable": applicable.sum(axis=-1).reshape(-1),
         "coverage": stages.coverage[0].reshape(-1),
+        "nonzero": nonzero.reshape(-1),
         "included": kept.reshape(-1),
         "reason": reason.reshape(-1),
     })

@@ -124,6 +124,8 @@ def test_impute_panel_latest_and_linear() -> None:
     np.testing.assert_array_equal(latest[0, :, 0, 0], [1.0, 1.0, 5.0, 5.0])
     np.testing.assert_array_equal(latest[0, :, 1, 0], [np.nan, 2.0, 2.0, 2.0])
     assert np.isnan(latest[0, :, 2, 0]).all()
+    recent, _ = impute(x, "latest", max_periods=1)                     # B's 2 reaches one period on only
+    np.testing.assert_array_equal(recent[0, :, 1, 0], [np.nan, 2.0, 2.0, np.nan])
     linear, _ = impute(x, "linear", times=np.array([2018.0, 2019.0, 2021.0, 2022.0]))
     # A: 2019 between 1 (2018) and 5 (2021): 1 + 4·(1/3); 2022 beyond the end: 5 (rule = 2)
     np.testing.assert_allclose(linear[0, :, 0, 0], [1.0, 1.0 + 4.0 / 3.0, 5.0, 5.0])
@@ -293,3 +295,15 @@ def test_asem_panel_screen_and_treat_per_period(asem_meta, asem_catalog, coinr_t
             want = coinr_treat(x.loc[keep, kpi].to_numpy(), 5)["x"]
             np.testing.assert_allclose(treated.loc[year].loc[keep[keep].index, kpi].to_numpy(), want, atol=1e-9,
                                        err_msg=f"{year} {kpi}")
+
+
+def test_screen_by_na_and_zeros(asem_values, asem_catalog, wide) -> None:
+    # COINr byNAandzeros: drop when Dat_Avail < dat_thresh or Non_Zero = 1 − zeros/(ncol − NAs) < nonzero_thresh
+    card = pmm.score(asem_values, asem_catalog, method={"screen": {"min_coverage": 0.9, "min_nonzero": 0.94}})
+    availability = wide.notna().mean(axis=1)
+    nonzero = 1 - (wide == 0).sum(axis=1) / wide.notna().sum(axis=1)
+    table = card.screening.set_index("member")
+    np.testing.assert_allclose(table["nonzero"], nonzero)
+    assert table["included"].tolist() == ((availability >= 0.9) & (nonzero >= 0.94)).tolist()
+    zeros_only = (availability >= 0.9) & (nonzero < 0.94)
+    assert zeros_only.sum() > 0 and set(table.loc[zeros_only, "reason"]) == {"zeros"}
