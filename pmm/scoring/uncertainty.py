@@ -105,7 +105,7 @@ class Uncertainty:
             if isinstance(spec, Discrete):
                 column = np.empty(self.n_runs, dtype=object)
                 column[:] = [spec.alternatives[c] for c in chosen]
-                out[spec.path] = column
+                out[spec.path] = pd.Series(column, dtype=object)  # alternatives as given (None stays None)
             else:
                 out[spec.path] = chosen
         return pd.DataFrame(out)

@@ -108,6 +108,23 @@ def test_equals_a_loop_of_pmm_score_over_the_same_parameters(panel):
         np.testing.assert_array_equal(ranks.to_numpy(), ref_rank.to_numpy(dtype=float, na_value=np.nan))
 
 
+def test_other_aggregations_with_weight_noise_equal_the_loop(panel):
+    """Weighted median, minimum and Copeland take the per-run weights through their own functions."""
+    catalog, values = panel
+    vary = {"aggregate.method": ["median", "minimum", "copeland"], "weights": {"noise": 0.4, "levels": [1, 2]}}
+    ua = pmm.uncertainty(values, catalog, method=BASE, vary=vary, n=12, seed=3, nodes=["I", "P1"])
+    assert ua.runs["aggregate.method"].nunique() == 3
+    weights = ua.weights.set_index(["run", "node"])["weight"]
+    for _, run in ua.runs.iterrows():
+        method = {**BASE, "aggregate": {"method": run["aggregate.method"]}}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            card = pmm.score(values, _catalog_with_weights(catalog, weights.loc[run["run"]]), method)
+        ours = ua.scores[ua.scores["run"] == run["run"]].set_index(["period", "member", "node"])["score"]
+        ref = card.scores.set_index(["period", "member", "node"])["score"].reindex(ours.index)
+        np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-9)
+
+
 def test_weight_noise_stays_within_its_band_and_levels(panel):
     catalog, values = panel
     ua = pmm.uncertainty(values, catalog, method=BASE, vary={"weights": {"noise": 0.2, "levels": [2]}}, n=200, seed=2)
@@ -274,3 +291,21 @@ def test_docstring_examples(module):
     failures, tried = doctest.testmod(importlib.import_module(module),
                                       optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert tried > 0 and failures == 0
+
+
+def test_weight_sets_and_imputation_equal_the_loop_on_the_shipped_catalog():
+    card = pmm.demo_scorecard(members=6)
+    values = card.levels[["member", "period", "kpi", "value", "status"]]
+    base = card.method.model_dump(mode="json") | {"impute": {"method": "mean"}}
+    vary = {"weights.set": [None, "revenue_focus", "pmm_v1_emphasis"], "impute.method": ["mean", "latest", "linear"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ua = pmm.uncertainty(values, card.catalog, method=base, vary=vary, n=12, seed=5, nodes=[card.catalog.root])
+        assert ua.runs["weights.set"].nunique() >= 2 and ua.runs["impute.method"].nunique() >= 2
+        for _, run in ua.runs.iterrows():
+            method = {**base, "weights": {**base["weights"], "set": run["weights.set"]},
+                      "impute": {"method": run["impute.method"]}}
+            ref = pmm.score(values, card.catalog, method).scores.query("node == @card.catalog.root")
+            ours = ua.scores[ua.scores["run"] == run["run"]].set_index(["period", "member"])["score"]
+            ref = ref.set_index(["period", "member"])["score"].reindex(ours.index)
+            np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-9)
