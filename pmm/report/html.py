@@ -425,6 +425,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
     if peers is not None:
         peer_members(card, card.scores["member"].iloc[0], peers)  # raises with a hint when unknown
     cat = card.catalog
+    visible_kpis(cat, disclosure)  # raises on an unknown level
+    card = card.disclosed(disclosure)  # hidden KPIs out, revealing group scores suppressed (every table and chart)
     ctx = _Context(card, period, peers, disclosure, min_group_size, accounting,
                    title or f"{cat.framework.name}: scorecard {period}")
     member_ids = ctx.member_ids
