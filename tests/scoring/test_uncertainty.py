@@ -137,6 +137,24 @@ def test_weight_noise_stays_within_its_band_and_levels(panel):
     assert (ratio[w["level"] != 2] == 1).all()
 
 
+def test_a_pool_of_n_draws_weight_sets_as_coinr(panel):
+    """With n_draws, a pool of weight sets is drawn once and every run takes one of them."""
+    catalog, values = panel
+    ua = pmm.uncertainty(values, catalog, method=BASE, vary={"weights": {"noise": 0.3, "n_draws": 3},
+                                                           "aggregate.method": ["arithmetic", "geometric"]},
+                         n=60, seed=4)
+    wide = ua.weights.pivot(index="run", columns="node", values="weight")
+    assert len(wide.drop_duplicates()) == 3 and ua.runs["weights"].between(0, 2).all()
+    assert (wide.groupby(ua.runs["weights"].to_numpy()).nunique() == 1).all().all()
+
+
+def test_discrete_alternatives_are_equally_likely(panel):
+    catalog, values = panel
+    ua = pmm.uncertainty(values, catalog, method=BASE, vary={"treat.winmax": [1, 2, 3, 4, 5]}, n=2000, seed=8)
+    share = ua.runs["treat.winmax"].value_counts(normalize=True)
+    assert sorted(share.index) == [1, 2, 3, 4, 5] and (share - 0.2).abs().max() < 0.03
+
+
 def test_same_seed_same_results_other_seed_differs(panel):
     catalog, values = panel
     a = pmm.uncertainty(values, catalog, method=BASE, vary=VARY, n=30, seed=11)
