@@ -32,7 +32,7 @@ from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
-from pmm.report.reproducible import build_time
+from pmm.reproducible import build_time
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
