@@ -198,6 +198,13 @@ def test_a_step_the_base_method_does_not_run_is_an_error(panel):
                         vary={"weights": {"noise": 0.1}}, n=5, seed=1)
 
 
+def test_weight_noise_on_a_pca_alternative_is_an_error(panel):
+    catalog, values = panel
+    with pytest.raises(ScoringError, match="vary 'weights'.*PCA"):
+        pmm.uncertainty(values, catalog, method=BASE, n=20, seed=1,
+                        vary={"weights.method": ["catalog", "pca"], "weights": {"noise": 0.1}})
+
+
 def test_failed_runs_are_listed_and_warned_like_coinr(panel):
     catalog, values = panel
     vary = {"normalise": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore"}],
