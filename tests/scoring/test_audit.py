@@ -374,8 +374,8 @@ def test_audit_errors_name_what_was_expected(asem_card):
 
 
 @pytest.mark.parametrize("module", ["pmm.analysis", "pmm.analysis.auditor", "pmm.analysis.frames",
-                                    "pmm.analysis.stats", "pmm.analysis.correlation", "pmm.analysis.reliability",
-                                    "pmm.analysis.profile"])
+                                    "pmm.analysis.stats", "pmm.analysis.correlation", "pmm.analysis.pvalues",
+                                    "pmm.analysis.reliability", "pmm.analysis.profile", "pmm.report.audit_tables"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
