@@ -336,7 +336,11 @@ class _Context:
         from pmm.report.robustness import analysis_parts, vary_summary
 
         ua, indices = analysis_parts(analysis)
-        node = ua.nodes[0]
+        cat = self.card.catalog
+        shown = [n for n in ua.nodes if cat.kind(n) != "kpi" or n in self.kpis]  # never a KPI above disclosure
+        if not shown:
+            return None
+        node = shown[0]
         stats = ua.rank_stats[ua.rank_stats["node"] == node]
         if "period" in stats.columns:
             here = stats[stats["period"].astype(str) == str(self.period)]
