@@ -165,3 +165,24 @@ def _write(tmp_path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as f:
         f.write(VALID)
     return path
+
+
+@pytest.mark.parametrize("method, field", [({"normalise": {"method": "goalposts", "lower": 0, "upper": math.inf}}, "upper"),
+                                           ({"normalise": {"method": "zscore", "sd": math.nan}}, "sd"),
+                                           ({"aggregate": {"method": "power", "p": math.inf}}, "p")])
+def test_scoring_method_numbers_must_be_finite(method, field):
+    import pandas as pd
+
+    values = pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40.0, 90.0]})
+    with pytest.raises(pmm.errors.ScoringError, match=rf"{field}: Input should be a finite number"):
+        pmm.score(values, pmm.load_catalog("rbm-example"), method=method)
+
+
+def test_a_kpi_override_at_infinity_is_a_scoring_error(tmp_path):
+    import pandas as pd
+
+    text = VALID.replace("    target: 80\n", "    target: 80\n    normalise: {method: goalposts, lower: 0, upper: .inf}\n")
+    catalog = _load(tmp_path, text)
+    values = pd.DataFrame({"member": ["A", "B"], "kpi": "k1", "value": [40.0, 90.0]})
+    with pytest.raises(pmm.errors.ScoringError, match="upper: Input should be a finite number"):
+        pmm.score(values, catalog)
