@@ -384,6 +384,7 @@ def _score(args: argparse.Namespace) -> int:
     paths = [out / "scorecard.xlsx", out / "scores.csv", out / "kpi_levels.csv"]
     _refuse_existing(paths, args.force)
     card = _scorecard(args)
+    card = card.disclosed(args.disclosure)  # the CSV tables show what the workbook shows
     write_workbook(card, paths[0], peers=args.peers, disclosure=args.disclosure,
                    min_group_size=args.min_group_size, force=True)
     from pmm.report.html import visible_kpis

@@ -65,12 +65,20 @@ def correlate(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[np
     r, p, n = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, dtype=int)
     present_x, present_y = ~np.isnan(x), ~np.isnan(y)
     symmetric = x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+    # Spearman: rank each column once; a pair losing members the column keeps is re-ranked on its own.
+    rank_x = _column_ranks(x) if method == "spearman" else None
+    rank_y = _column_ranks(y) if method == "spearman" else None
     for i in range(shape[0]):
         for j in range(i if symmetric else 0, shape[1]):
             common = present_x[:, i] & present_y[:, j]
             n[i, j] = int(common.sum())
-            if n[i, j] >= 3:
-                r[i, j], p[i, j] = _pair(x[common, i], y[common, j], method)
+            if n[i, j] < 3:
+                continue
+            a, b = x[common, i], y[common, j]
+            if rank_x is not None:
+                a = rank_x[common, i] if n[i, j] == present_x[:, i].sum() else rankdata(a)
+                b = rank_y[common, j] if n[i, j] == present_y[:, j].sum() else rankdata(b)
+            r[i, j], p[i, j] = _pair(a, b, "kendall" if method == "kendall" else "pearson")
     if symmetric:
         lower = np.tril_indices(shape[0], -1)
         r[lower], p[lower], n[lower] = r.T[lower], p.T[lower], n.T[lower]
@@ -82,8 +90,6 @@ def _pair(a: np.ndarray, b: np.ndarray, method: str) -> tuple[float, float]:
         return np.nan, np.nan
     if method == "kendall":
         return _kendall(a, b)
-    if method == "spearman":
-        a, b = rankdata(a), rankdata(b)
     da, db = a - a.mean(), b - b.mean()
     r = float(np.clip((da @ db) / np.sqrt((da @ da) * (db @ db)), -1.0, 1.0))
     df = len(a) - 2
@@ -91,6 +97,15 @@ def _pair(a: np.ndarray, b: np.ndarray, method: str) -> tuple[float, float]:
         return r, 0.0
     t = r * np.sqrt(df / (1.0 - r * r))
     return r, float(2.0 * special.stdtr(df, -abs(t)))
+
+
+def _column_ranks(x: np.ndarray) -> np.ndarray:
+    """Average ranks of each column's present values (NaN stays NaN)."""
+    out = np.full(x.shape, np.nan)
+    for j in range(x.shape[1]):
+        present = ~np.isnan(x[:, j])
+        out[present, j] = rankdata(x[present, j])
+    return out
 
 
 def _kendall(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

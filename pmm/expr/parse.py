@@ -250,11 +250,17 @@ class _Checker:
                 for e in right.elts:
                     if not isinstance(e, ast.Constant) or isinstance(e.value, bytes):
                         raise self.fail("'in' lists may hold only literals", at=e)
+                    if e.value is None:
+                        raise self.fail("'in' lists may not hold None (engines disagree on whether a missing "
+                                        "value is in a list)", hint='write (x in ["a"] or is_null(x))', at=e)
                     self.compatible(left, self.visit(e, depth), n)
                     self.check_code(left_node, e)
                 left_node = right
                 continue
             rt = self.visit(right, depth)
+            if "null" in (left, rt) and not isinstance(op, (ast.Eq, ast.NotEq)):
+                raise self.fail(f"cannot order a value against None with {_COMPARE_OPS[type(op)]!r}",
+                                hint="x == None means is_null(x); use is_null(x) or not is_null(x)", at=n)
             self.compatible(left, rt, n)
             self.check_code(left_node, right)
             self.check_code(right, left_node)

@@ -19,23 +19,27 @@ from pmm.errors import MappingError, Problem
 from pmm.mapping.plan import LEN
 from pmm.mapping.prepare import REASON, REASONS, TABLE
 
-__all__ = ["ACCOUNTING_COLUMNS", "NEGATIVE", "accounting_row", "raise_first_exclusion"]
+__all__ = ["ACCOUNTING_COLUMNS", "AMBIGUOUS_COUNT", "NEGATIVE", "accounting_row", "raise_first_exclusion"]
 
 NEGATIVE = "__pmm_neg"
 #: Columns of ``MappingResult.accounting``.
-ACCOUNTING_COLUMNS = ("source", "table", "rows_read", "rows_used", *REASONS.values(), "negative_duration")
+ACCOUNTING_COLUMNS = ("source", "table", "rows_read", "rows_used", *REASONS.values(), "negative_duration",
+                      "ambiguous_time")
+#: Per-group count of used rows with a time in a repeated daylight-saving hour (see :mod:`pmm.mapping.zones`).
+AMBIGUOUS_COUNT = "__pmm_ambn"
 #: Reason codes in the order ``strict=True`` reports them.
 _STRICT_ORDER = (1, 4, 2, 3, 5)
 
 
 def accounting_row(source: str, table: str, counts: pd.DataFrame) -> dict[str, object]:
-    """One accounting row from per-group counts: ``__pmm_reason``, ``__pmm_len`` and ``__pmm_neg``."""
+    """One accounting row from per-group counts: ``__pmm_reason``, ``__pmm_len``, ``__pmm_neg`` (and ``__pmm_ambn``)."""
     by_reason = counts.groupby(REASON)[LEN].sum()
     row: dict[str, object] = {"source": source, "table": table, "rows_read": int(by_reason.sum()),
                               "rows_used": int(by_reason.get(0, 0))}
     for code, name in REASONS.items():
         row[name] = int(by_reason.get(code, 0))
     row["negative_duration"] = int(counts[NEGATIVE].sum())
+    row["ambiguous_time"] = int(counts[AMBIGUOUS_COUNT].sum()) if AMBIGUOUS_COUNT in counts else 0
     return {c: row[c] for c in ACCOUNTING_COLUMNS}
 
 

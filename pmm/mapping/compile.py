@@ -30,7 +30,7 @@ import narwhals as nw
 from pmm.errors import ExpressionError, Problem
 from pmm.expr import Expression
 
-__all__ = ["compile_expression", "known_expression", "epoch_seconds", "field_pair", "backend_of"]
+__all__ = ["compile_expression", "known_expression", "epoch_seconds", "field_pair", "datetime_fields", "backend_of"]
 
 _SECONDS = {"hours": 3600.0, "days": 86400.0}
 
@@ -137,8 +137,13 @@ def known_expression(expression: Expression, backend: str) -> nw.Expr:
             return _all_known(parts)
         children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
         if isinstance(node, ast.Compare):
-            children = [node.left, *[c for op, c in zip(node.ops, node.comparators)
-                                     if not isinstance(op, (ast.In, ast.NotIn))]]
+            children = []
+            operands = [node.left, *node.comparators]
+            for op, left, right in zip(node.ops, operands, operands[1:]):
+                if isinstance(op, (ast.In, ast.NotIn)):
+                    children.append(left)
+                elif not (_is_none(left) or _is_none(right)):  # x == None is is_null(x): always known
+                    children += [left, right]
         return _all_known([known(c) for c in children])
 
     return _or_true(known(expression.tree))
@@ -250,9 +255,9 @@ class _Compiler:
 
     def visit_Call(self, node: ast.Call) -> nw.Expr:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
-        args = [self.visit(a) for a in node.args]
         if name in _SECONDS:
-            return self._duration_seconds(node.args[0], args[0]) / _SECONDS[name]
+            return self._duration_seconds(node.args[0]) / _SECONDS[name]
+        args = [self.visit(a) for a in node.args]
         if name == "year":
             return args[0].dt.year()
         if name == "month":
@@ -271,38 +276,90 @@ class _Compiler:
             return nw.when(args[0]).then(args[1]).otherwise(args[2])
         raise self.fail(node)
 
-    def _duration_seconds(self, node: ast.AST, compiled: nw.Expr) -> nw.Expr:
-        """Seconds of a duration expression, the same number on every backend."""
-        pair = field_pair(node)
-        if pair in self.seconds:
-            return self.seconds[pair]
-        if self.backend != "pyspark":
-            return compiled.dt.total_seconds().cast(nw.Float64)
-        return self._spark_seconds(node)
+    def _duration_seconds(self, node: ast.AST) -> nw.Expr:
+        """Seconds of a duration expression, the same number on every backend.
 
-    def _spark_seconds(self, node: ast.AST) -> nw.Expr:
-        # durations on Spark: rebuild the duration arithmetic over epoch seconds
+        Only the difference of two datetimes is a native duration; ``abs``, unary minus, sums and
+        ``coalesce``/``if_else`` of durations are computed on the seconds, since engines disagree on
+        duration arithmetic (DuckDB has no ``abs`` of an interval).
+        """
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            left, right = self._spark_seconds_operand(node.left), self._spark_seconds_operand(node.right)
+            if isinstance(node.op, ast.Sub) and not _is_duration(node.left):  # datetime - datetime
+                pair = field_pair(node)
+                if pair in self.seconds:
+                    return self.seconds[pair]
+                if self.backend == "pyspark":
+                    return self._epoch(node.left) - self._epoch(node.right)
+                return (self.visit(node.left) - self.visit(node.right)).dt.total_seconds().cast(nw.Float64)
+            left, right = self._duration_seconds(node.left), self._duration_seconds(node.right)
             return left - right if isinstance(node.op, ast.Sub) else left + right
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -self._spark_seconds(node.operand)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._duration_seconds(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("abs", "coalesce", "if_else"):
-            args = [self._spark_seconds(a) if i or node.func.id != "if_else" else self.visit(a)
-                    for i, a in enumerate(node.args)]
             if node.func.id == "abs":
-                return args[0].abs()
+                return self._duration_seconds(node.args[0]).abs()
             if node.func.id == "coalesce":
-                return nw.coalesce(*args)
-            return nw.when(args[0]).then(args[1]).otherwise(args[2])
-        raise ExpressionError(Problem(f"cannot lower the duration {ast.unparse(node)!r} on Spark",
+                return nw.coalesce(*[self._duration_seconds(a) for a in node.args])
+            return nw.when(self.visit(node.args[0])).then(self._duration_seconds(node.args[1])) \
+                .otherwise(self._duration_seconds(node.args[2]))
+        raise ExpressionError(Problem(f"cannot lower the duration {ast.unparse(node)!r}",
                                       hint="write durations as differences of two datetime fields, "
                                            "e.g. hours(release_ts - lodgement_ts)", code="expression"))
 
-    def _spark_seconds_operand(self, node: ast.AST) -> nw.Expr:
+    def _epoch(self, node: ast.AST) -> nw.Expr:
+        """Epoch seconds of a datetime expression on Spark (fields, ``coalesce`` and ``if_else`` of them)."""
         if isinstance(node, ast.Name):
             return self.epoch.get(node.id, epoch_seconds(self.visit(node)))
-        return self._spark_seconds(node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "coalesce":
+            return nw.coalesce(*[self._epoch(a) for a in node.args])
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "if_else":
+            return nw.when(self.visit(node.args[0])).then(self._epoch(node.args[1])).otherwise(self._epoch(node.args[2]))
+        raise ExpressionError(Problem(f"cannot lower the datetime {ast.unparse(node)!r} on Spark",
+                                      hint="write durations as differences of two datetime fields, "
+                                           "e.g. hours(release_ts - lodgement_ts)", code="expression"))
+
+
+def datetime_fields(duration: ast.AST) -> set[str]:
+    """Names of the datetime fields a checked duration expression subtracts (not its conditions).
+
+    Example:
+        >>> sorted(datetime_fields(ast.parse("abs(if_else(x > 1, t1 - t0, coalesce(t2, t1) - t0))", mode="eval").body))
+        ['t0', 't1', 't2']
+    """
+    if isinstance(duration, ast.BinOp):
+        if isinstance(duration.op, ast.Sub) and not _is_duration(duration.left):
+            return _datetime_names(duration.left) | _datetime_names(duration.right)
+        return datetime_fields(duration.left) | datetime_fields(duration.right)
+    if isinstance(duration, ast.UnaryOp):
+        return datetime_fields(duration.operand)
+    if isinstance(duration, ast.Call) and isinstance(duration.func, ast.Name):
+        args = duration.args[1:] if duration.func.id == "if_else" else duration.args
+        return set().union(*[datetime_fields(a) for a in args])
+    return set()
+
+
+def _datetime_names(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        args = node.args[1:] if node.func.id == "if_else" else node.args
+        return set().union(*[_datetime_names(a) for a in args])
+    return set()
+
+
+def _is_duration(node: ast.AST) -> bool:
+    """Whether a checked operand of a duration expression is itself a duration (not a datetime)."""
+    if isinstance(node, ast.BinOp):
+        return True  # datetime - datetime, or sums of durations
+    if isinstance(node, ast.UnaryOp):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id == "abs":
+            return True
+        branches = node.args[1:] if node.func.id == "if_else" else node.args
+        return any(_is_duration(a) for a in branches)
+    return False
 
 
 def _null_if_null(test: nw.Expr, operands: list[tuple[nw.Expr, ast.AST]]) -> nw.Expr:

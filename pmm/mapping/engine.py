@@ -25,16 +25,17 @@ import pandas as pd
 from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Source
 from pmm.errors import MappingError, Problem, did_you_mean
-from pmm.mapping.accounting import ACCOUNTING_COLUMNS, NEGATIVE, accounting_row, raise_first_exclusion
+from pmm.mapping.accounting import ACCOUNTING_COLUMNS, AMBIGUOUS_COUNT, NEGATIVE, accounting_row, raise_first_exclusion
 from pmm.mapping.compile import backend_of, epoch_seconds
 from pmm.mapping.periods import check_period, labels, period_key
 from pmm.mapping.plan import LEN, KpiPlan, MeasurePlan, duration_fields, duration_pairs, plan_kpis
 from pmm.mapping.keys import flag_duplicates, key_may_repeat
 from pmm.mapping.prepare import REASON, TABLE, available_fields, canonicalize
+from pmm.mapping.zones import AMBIGUOUS
 from pmm.mapping.profile import SourceProfile, load_profile
 from pmm.mapping.progress import ProgressCallback, make_reporter
 from pmm.mapping.reported import merge_reported
-from pmm.mapping.routing import duckdb_connection, on_duckdb
+from pmm.mapping.routing import arrow_zone, duckdb_connection, on_duckdb
 from pmm.mapping.result import MappingResult
 from pmm.mapping.values import PERIOD_KEY, USED, kpi_values
 
@@ -141,6 +142,15 @@ def map(  # noqa: A001 - the public name is pmm.map
                     f"source {name!r} cannot be mapped on {src_inputs[0].backend}: {exc}", node=name,
                     hint="prepare that column before mapping, or run on pandas or polars (engine='polars')",
                     code="engine")) from None
+            except Exception as exc:
+                if not _engine_error(exc):
+                    raise
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise MappingError(Problem(
+                    f"source {name!r} failed on engine {src_inputs[0].backend}: {type(exc).__name__}: {first}",
+                    node=name, code="engine",
+                    hint="this is a gap in pmm's lowering for that engine: please report it; meanwhile map on "
+                         "pandas (engine='pandas')")) from exc
             accounting.extend(rows)
             reporter(f"source {name}")
         parts = []
@@ -257,7 +267,13 @@ def _to_engine(native: Any, engine: str, label: str) -> nw.DataFrame | nw.LazyFr
         pass
     elif engine == "duckdb" and backend in ("pandas", "polars"):
         arrow = frame.to_arrow() if isinstance(frame, nw.DataFrame) else frame.collect().to_arrow()
-        frame = nw.from_native(duckdb_connection().from_arrow(arrow))
+        try:
+            zone = arrow_zone(arrow) or "UTC"
+        except ValueError as exc:
+            raise MappingError(Problem(f"data {label!r} cannot move to DuckDB: {exc}", code="time_zone",
+                                       hint="DuckDB holds one time zone per connection: convert the columns to "
+                                            "one zone, or map on pandas or polars")) from None
+        frame = nw.from_native(duckdb_connection(zone).from_arrow(arrow))
     elif engine == "polars" and backend == "pandas":
         import polars as pl
 
@@ -349,9 +365,10 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
          else nw.lit(0)).alias(NEGATIVE),
         *[m.masked_column(backend, usable, epoch, seconds) for m in measures],
     ]
+    step1.append(nw.when(usable & nw.col(AMBIGUOUS)).then(nw.lit(1)).otherwise(nw.lit(0)).alias(AMBIGUOUS_COUNT))
     frame = frame.with_columns(*step1)
     # the exclusion reason is a group key: one pass gives both the measures (reason 0) and the accounting
-    counts = [nw.len().alias(LEN), nw.col(NEGATIVE).sum()]
+    counts = [nw.len().alias(LEN), nw.col(NEGATIVE).sum(), nw.col(AMBIGUOUS_COUNT).sum()]
     aggs = [a for m in measures for a in m.aggregations()]
     group = [source.member, PERIOD_KEY, *by]
     table = _collect(frame.group_by(*group, REASON).agg(*counts, *aggs))
@@ -371,6 +388,14 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
     table[USED] = table[LEN].fillna(0).astype("int64")
     table[PERIOD_KEY] = table[PERIOD_KEY].astype("int64")
     return table.reset_index(drop=True), rows
+
+
+#: Modules whose exceptions are engine failures (wrapped in MappingError naming source and engine).
+_ENGINE_MODULES = ("duckdb", "_duckdb", "polars", "pyspark", "py4j", "narwhals", "pyarrow")
+
+
+def _engine_error(exc: BaseException) -> bool:
+    return any(type(exc).__module__.split(".")[0] == m for m in _ENGINE_MODULES)
 
 
 def _collect(frame: nw.DataFrame | nw.LazyFrame) -> pd.DataFrame:

@@ -28,7 +28,7 @@ from pmm.catalog.catalog import Catalog
 from pmm.catalog.models import Kpi, Measure
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.expr import Expression, parse_expression
-from pmm.mapping.compile import compile_expression, field_pair, known_expression
+from pmm.mapping.compile import compile_expression, datetime_fields, field_pair, known_expression
 
 __all__ = ["MeasurePlan", "KpiPlan", "plan_kpis", "LEN", "duration_pairs", "duration_fields"]
 
@@ -181,7 +181,7 @@ def duration_fields(measures: Sequence[MeasurePlan]) -> set[str]:
         for expr in (m.expr, m.filter):
             for node in ast.walk(expr.tree) if expr is not None else ():
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hours", "days"):
-                    found |= {n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name)}
+                    found |= datetime_fields(node.args[0])
     return found
 
 

@@ -27,6 +27,7 @@ from pmm.catalog.models import Source, SourceField
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.mapping.compile import compile_expression
 from pmm.mapping.profile import DateFormat, NumberFormat, SourceProfile, date_pattern
+from pmm.mapping.zones import AMBIGUOUS, localize
 
 __all__ = ["REASONS", "REASON", "TABLE", "Canonical", "canonicalize", "available_fields"]
 
@@ -41,7 +42,11 @@ REASONS: dict[int, str] = {
 }
 REASON = "__pmm_reason"
 TABLE = "__pmm_table"
-_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
+#: Number text: ASCII digits only, on every engine (regex ``\d`` means Unicode digits on pandas and
+#: polars but ASCII on DuckDB, and casts disagree too), so Arabic-Indic or full-width digits are unparseable.
+_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+#: Whitespace stripped around number text: ASCII only (engines disagree on Unicode spaces).
+_SPACES = " \t\n\r\f\v"
 _DEFAULT_FORMAT = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}
 
 
@@ -63,8 +68,8 @@ class Canonical:
 
     Attributes:
         parsed: the table with the canonical fields parsed (and the raw columns still there).
-        columns: what :meth:`judged` selects: the fields, the extra columns, ``__pmm_table``
-            and ``__pmm_reason``.
+        columns: what :meth:`judged` selects: the fields, the extra columns, ``__pmm_table``,
+            ``__pmm_reason`` and ``__pmm_amb`` (a time of the row was ambiguous, see :mod:`pmm.mapping.zones`).
     """
 
     parsed: nw.DataFrame | nw.LazyFrame
@@ -159,6 +164,10 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
     for stage in ([e.alias(n) for n, e in flags.items()], cleaned, parsed):
         if stage:
             frame = frame.with_columns(*stage)
+    zones = {n: profile.dates[n].timezone for n in wanted
+             if n in profile.dates and profile.dates[n].timezone and schema.get(n) == nw.String and n not in profile.codes}
+    frame, nonexistent, ambiguous = localize(frame, backend, zones)  # type: ignore[arg-type]
+    flags.update({n: nw.col(n) for n in nonexistent})
     if backend == "pandas":
         frame, _ = _pandas_booleans(frame, [n for n in wanted if n in profile.codes and source.fields[n].type == "boolean"])
     if derived:
@@ -172,7 +181,8 @@ def canonicalize(frame: nw.DataFrame | nw.LazyFrame, profile: SourceProfile | No
         frame = frame.with_columns(*[compile_expression(e, backend).alias(n) for n, e in derived.items()])
     reason = _reasons(source, wanted, profile, set(flags))
     return Canonical(frame, (*[nw.col(f) for f in wanted], *[nw.col(e) for e in extra if e not in wanted],
-                             nw.lit(table).alias(TABLE), reason.alias(REASON)))
+                             nw.lit(table).alias(TABLE), reason.alias(REASON),
+                             (_any([nw.col(a) for a in ambiguous]) if ambiguous else nw.lit(False)).alias(AMBIGUOUS)))
 
 
 _CANONICAL_DTYPES = {"date": nw.Datetime, "datetime": nw.Datetime, "integer": nw.Float64, "float": nw.Float64,
@@ -251,10 +261,7 @@ def _parse_step(name: str, spec: SourceField, dtype: nw.dtypes.DType,
         if is_text:
             fmt = profile.dates.get(name, DateFormat(format=_DEFAULT_FORMAT[kind]))
             clean, bad = _guard(col, date_pattern(fmt.format))
-            parsed = col.str.to_datetime(fmt.format)
-            if fmt.timezone:
-                parsed = parsed.dt.replace_time_zone(fmt.timezone)
-            return (f"__pmm_bad_{name}", bad), clean, parsed
+            return (f"__pmm_bad_{name}", bad), clean, col.str.to_datetime(fmt.format)  # zones: see localize()
         if dtype == nw.Date:
             return None, None, col.cast(nw.Datetime())
         if dtype == nw.Datetime:
@@ -263,13 +270,15 @@ def _parse_step(name: str, spec: SourceField, dtype: nw.dtypes.DType,
     if kind in ("integer", "float"):
         if is_text:
             fmt = profile.numbers.get(name, NumberFormat())
-            text = col.str.strip_chars()
+            text = col.str.strip_chars(_SPACES)
             if fmt.thousands:
                 text = text.str.replace_all(fmt.thousands, "", literal=True)
             if fmt.decimal == ",":
                 text = text.str.replace_all(",", ".", literal=True)
             clean, bad = _guard(text, _NUMBER)
             return (f"__pmm_bad_{name}", bad), clean, col.cast(nw.Float64)
+        if dtype in (nw.Float32, nw.Float64):  # NaN is a missing value, as pandas reads it
+            return None, None, nw.when(~col.is_nan()).then(col.cast(nw.Float64))
         if dtype.is_numeric() or dtype == nw.Boolean:
             return None, None, col.cast(nw.Float64)
         raise _wrong_type(name, kind, dtype, profile, "a number, or text holding numbers")

@@ -280,8 +280,8 @@ _SECTION_NAMES = [n for n in SourceProfile.model_fields if n != "where_"]
 
 #: strftime directives understood by date parsing, with the text they match.
 _DIRECTIVES: dict[str, str] = {
-    "Y": r"\d{4}", "m": r"(?:0?[1-9]|1[0-2])", "d": r"(?:0?[1-9]|[12]\d|3[01])", "H": r"(?:[01]?\d|2[0-3])",
-    "M": r"[0-5]?\d", "S": r"[0-5]?\d", "f": r"\d{1,9}", "%": "%",
+    "Y": r"[0-9]{4}", "m": r"(?:0?[1-9]|1[0-2])", "d": r"(?:0?[1-9]|[12][0-9]|3[01])", "H": r"(?:[01]?[0-9]|2[0-3])",
+    "M": r"[0-5]?[0-9]", "S": r"[0-5]?[0-9]", "f": r"[0-9]{1,9}", "%": "%",
 }
 
 
@@ -294,22 +294,22 @@ def date_pattern(fmt: str) -> str:
 
     Example:
         >>> date_pattern("%Y-%m")
-        '^\\d{4}\\-(?:0?[1-9]|1[0-2])$'
+        '^[0-9]{4}\\-(?:0?[1-9]|1[0-2])$'
         >>> [bool(re.match(date_pattern("%d/%m/%Y"), t)) for t in ("31/01/2023", "30/02/2024", "29/02/2024", "29/02/2023")]
         [True, False, True, False]
     """
     if fmt.count("%d") != 1 or fmt.count("%m") != 1:
         return "^" + _render(fmt, {}) + "$"
     leap_day = [{"m": "0?2", "d": "29", "Y": _LEAP_YEAR}] if "%Y" in fmt else []
-    february = "(?:0?[1-9]|1\\d|2[0-8])" if "%Y" in fmt else "(?:0?[1-9]|1\\d|2\\d)"
+    february = "(?:0?[1-9]|1[0-9]|2[0-8])" if "%Y" in fmt else "(?:0?[1-9]|1[0-9]|2[0-9])"
     variants = [{"m": "(?:0?[13578]|1[02])", "d": _DIRECTIVES["d"]},
-                {"m": "(?:0?[469]|11)", "d": "(?:0?[1-9]|[12]\\d|30)"},
+                {"m": "(?:0?[469]|11)", "d": "(?:0?[1-9]|[12][0-9]|30)"},
                 {"m": "0?2", "d": february}, *leap_day]
     return "^(?:" + "|".join(_render(fmt, v) for v in variants) + ")$"
 
 
 #: Four-digit leap years: divisible by 4 and not by 100, or by 400.
-_LEAP_YEAR = "(?:\\d\\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_LEAP_YEAR = "(?:[0-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 
 
 def _render(fmt: str, overrides: dict[str, str]) -> str:

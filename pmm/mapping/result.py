@@ -30,7 +30,9 @@ class MappingResult:
             that :func:`pmm.score` takes. ``n`` is the number of rows behind the value.
         accounting: one row per input table: ``source, table, rows_read, rows_used``, one
             ``excluded_<reason>`` column per reason, and ``negative_duration`` (rows used whose
-            durations are negative, e.g. release before arrival; counted, not excluded).
+            durations are negative, e.g. release before arrival; counted, not excluded) and
+            ``ambiguous_time`` (rows used with a local time in a repeated daylight-saving hour,
+            placed at its earliest instant).
             ``rows_read == rows_used + sum(excluded_*)`` always holds.
         skipped: KPIs of the catalog that were not computed, with the reason.
         period: the period kind (``year``, ``quarter`` or ``month``).

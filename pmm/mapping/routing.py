@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-__all__ = ["on_duckdb", "duckdb_connection"]
+__all__ = ["on_duckdb", "duckdb_connection", "arrow_zone"]
 
 # one in-memory DuckDB connection per thread: a connection is not shared across threads, and
 # relations of older DuckDB releases do not keep their connection open
@@ -60,13 +60,46 @@ def on_duckdb(tables: Sequence[tuple[pd.DataFrame, SourceProfile | None]]) -> li
     return [nw.from_native(connection.from_arrow(a)) for a in arrow]
 
 
-def duckdb_connection() -> duckdb.DuckDBPyConnection:
-    """This thread's in-memory DuckDB connection, where pmm puts pandas and polars input."""
+def duckdb_connection(zone: str = "UTC") -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection for data in time zone ``zone``.
+
+    DuckDB keeps the time zone in the connection (``TimeZone``), not in the column: zoned
+    timestamps are placed in calendar periods by the connection's zone. pmm therefore keeps one
+    connection per zone, set explicitly, so that results never depend on the machine's zone.
+
+    Example:
+        >>> duckdb_connection("Europe/Paris").sql("SELECT current_setting('TimeZone')").fetchall()
+        [('Europe/Paris',)]
+    """
     import duckdb
 
-    if getattr(_CONNECTIONS, "duckdb", None) is None:
-        _CONNECTIONS.duckdb = duckdb.connect()
-    return _CONNECTIONS.duckdb
+    connections = getattr(_CONNECTIONS, "duckdb", None)
+    if connections is None:
+        connections = _CONNECTIONS.duckdb = {}
+    if zone not in connections:
+        connection = duckdb.connect()
+        connection.execute("SET TimeZone = ?", [zone])
+        connections[zone] = connection
+    return connections[zone]
+
+
+def arrow_zone(table: pa.Table) -> str | None:
+    """The one time zone of an Arrow table's zoned timestamp columns (``None`` without any).
+
+    Raises:
+        ValueError: columns in different zones (one DuckDB connection holds one zone).
+
+    Example:
+        >>> import pandas as pd, pyarrow as pa
+        >>> arrow_zone(pa.table({"t": pd.to_datetime(["2024-01-01"]).tz_localize("Asia/Seoul")}))
+        'Asia/Seoul'
+    """
+    import pyarrow as pa
+
+    zones = {str(f.name): f.type.tz for f in table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
+    if len(set(zones.values())) > 1:
+        raise ValueError("columns in different time zones: " + ", ".join(f"{n} ({z})" for n, z in zones.items()))
+    return next(iter(zones.values()), None)
 
 
 def _plain_columns(df: pd.DataFrame, profile: SourceProfile | None) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pmm.catalog.models import Kpi, Measure
 
-__all__ = ["describe_definition", "describe_thresholds"]
+__all__ = ["describe_definition", "describe_thresholds", "plain_definition"]
 
 
 def _measure(m: Measure) -> str:
@@ -48,6 +48,26 @@ def describe_definition(kpi: Kpi) -> str:
         parts = "; ".join(f"{name} = {_measure(m)}" for name, m in d.measures.items())
         return _scaled(f"{d.expr}, with {parts}", d.scale)
     return _scaled(f"relative change of ({_measure(d.measure)}) from period T−{d.lag} to T", d.scale)
+
+
+def plain_definition(kpi: Kpi) -> str | None:
+    """What a respondent reads on a form: the question of a reported KPI, else the KPI's ``description``.
+
+    The catalog's ``description`` is the plain-language definition (what is counted, over what, in
+    words); the formula stays in the report's methodology (:func:`describe_definition`). ``None``
+    when the catalog gives neither.
+
+    Example:
+        >>> from pmm.catalog.models import Kpi
+        >>> k = Kpi(id="e", name="Electronic declarations", unit="percent", direction="higher",
+        ...         description="Share of declarations lodged electronically.",
+        ...         definition={"type": "simple", "source": "declarations", "agg": "share", "expr": "electronic"})
+        >>> plain_definition(k)
+        'Share of declarations lodged electronically.'
+    """
+    d = kpi.definition
+    text = (d.question if d.type == "reported" else "") or kpi.description
+    return text.strip() or None
 
 
 def describe_thresholds(kpi: Kpi) -> str:

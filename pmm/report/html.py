@@ -32,7 +32,7 @@ from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
-from pmm.report.reproducible import build_time
+from pmm.reproducible import build_time
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
@@ -351,7 +351,11 @@ class _Context:
         from pmm.report.robustness import analysis_parts, vary_summary
 
         ua, indices = analysis_parts(analysis)
-        node = ua.nodes[0]
+        cat = self.card.catalog
+        shown = [n for n in ua.nodes if cat.kind(n) != "kpi" or n in self.kpis]  # never a KPI above disclosure
+        if not shown:
+            return None
+        node = shown[0]
         stats = ua.rank_stats[ua.rank_stats["node"] == node]
         if "period" in stats.columns:
             here = stats[stats["period"].astype(str) == str(self.period)]
@@ -425,6 +429,8 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
     if peers is not None:
         peer_members(card, card.scores["member"].iloc[0], peers)  # raises with a hint when unknown
     cat = card.catalog
+    visible_kpis(cat, disclosure)  # raises on an unknown level
+    card = card.disclosed(disclosure)  # hidden KPIs out, revealing group scores suppressed (every table and chart)
     ctx = _Context(card, period, peers, disclosure, min_group_size, accounting,
                    title or f"{cat.framework.name}: scorecard {period}")
     member_ids = ctx.member_ids

@@ -29,9 +29,11 @@ from pmm.scoring.notices import ScoringWarning
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["benchmark_table", "changes_table", "profile_table", "unknown_member"]
+__all__ = ["DOMINANCE", "benchmark_table", "changes_table", "profile_table", "unknown_member"]
 
 _STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "best_member"]
+#: A peer group's statistics are suppressed when one member holds this share of its total (the dominance rule).
+DOMINANCE = 0.85
 
 
 def unknown_member(member: Any, members: Any) -> ScoringError:
@@ -55,7 +57,8 @@ def _disclosed_nodes(catalog: Catalog, disclosure: str) -> set[str]:
 
 
 def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog: Catalog | None, *,
-                    by: str | None = None, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
+                    by: str | None = None, min_group_size: int = 3, disclosure: str | None = None,
+                    dominance: float = DOMINANCE) -> pd.DataFrame:
     """Per peer group, period and node: group statistics, and each member's place in its group.
 
     Args:
@@ -64,6 +67,12 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         catalog: the catalog (needed for ``disclosure``).
         by: a column of ``members`` defining peer groups; ``None`` puts every member in group "all".
         min_group_size: groups with fewer members with a score have their statistics suppressed.
+        dominance: groups where one member's score is at least this share of the group's total
+            (of absolute scores) have their statistics suppressed too: its statistics would
+            nearly be that member's score. A group suppressed in one period is suppressed in
+            every period (comparing periods would otherwise reveal it). Statistics use only the
+            scores given: pass the scores of :meth:`Scorecard.disclosed` (as
+            ``Scorecard.benchmark(disclosure=…)`` does) and suppressed cells stay out of them.
         disclosure: keep only KPIs at or below this disclosure level (public < wco < restricted <
             confidential); groups and the index are always kept.
 
@@ -74,6 +83,13 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         ``percentile`` = 100·(ascending min-rank − 1)/(n − 1); ``group_rank`` 1 = best;
         ``best_member`` is the first member (by code) with the group's highest score.
     """
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
+        raise ScoringError(Problem(f"min_group_size must be a whole number of at least 1, found {min_group_size!r}",
+                                   where="benchmark", hint="e.g. min_group_size=3", code="min_group_size"))
+    if not 0 < dominance <= 1:
+        raise ScoringError(Problem(f"dominance must be a share in (0, 1], found {dominance!r}", where="benchmark",
+                                   hint="e.g. dominance=0.85 (one member with 85 % of the group total)",
+                                   code="dominance"))
     frame = scores[["member", "period", "node", "kind", "score", "insufficient_data"]]
     if disclosure is not None:
         if catalog is None:
@@ -112,7 +128,11 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         out["percentile"] = 100.0 * (out.pop("_up") - 1.0) / (out["n"] - 1.0)
     out["gap_to_median"] = out["score"] - out["median"]
     out["gap_to_best"] = out["score"] - out["max"]
-    out["suppressed"] = out["n"] < min_group_size
+    absolute = frame["score"].abs().groupby([frame[k] for k in keys], sort=False, dropna=False)
+    share = (absolute.max() / absolute.sum()).rename("_top")
+    out = out.join(share, on=keys)
+    small, dominated = out["n"] < min_group_size, out.pop("_top").fillna(0.0) >= dominance
+    out["suppressed"] = (small | dominated).groupby([out["group"], out["node"]], dropna=False).transform("any")
     shown = ~out["suppressed"]
     for column in ["mean", "median", "q1", "q3", "min", "max", "group_rank", "percentile", "gap_to_median",
                    "gap_to_best"]:

@@ -153,12 +153,16 @@ def _run(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, n
     group_of = group_of.reshape(-1)
     relative = np.full((n_runs, len(plan_nodes)), np.nan) if noise_col is not None else None
     failures: list[tuple[int, str]] = []
+    plans: dict[str, ScoringPlan] = {}
     done = 0
     for g, key in enumerate(keys):
         runs = np.flatnonzero(group_of == g)
         choices = dict(zip(discrete, key.tolist()))
         method = variant_method(base, [design.inputs[j] for j in discrete], key.tolist())
-        plan = _plan(catalog, method.model_dump_json())
+        plan_key = method.model_dump_json(exclude=set(STAGE_SECTIONS))  # the stages do not change the plan
+        if plan_key not in plans:
+            plans[plan_key] = _plan(catalog, method.model_dump_json())
+        plan = plans[plan_key]
         exclude = next((design.inputs[j].alternatives[c] for j, c in choices.items()
                         if design.inputs[j].path == EXCLUDE), ())
         excluded = _excluded(catalog, plan.nodes[:plan.n_kpis], exclude) if exclude else None

@@ -62,6 +62,11 @@ class Uncertainty:
     periods: tuple[Any, ...]
     ensemble: EnsembleResult = field(repr=False)
 
+    def __repr__(self) -> str:
+        inputs = ", ".join(spec.path for spec in self.design.inputs)
+        return (f"Uncertainty({self.n_runs} runs varying {inputs}; nodes {list(self.nodes)}; "
+                f"{len(self.members)} members × {len(self.periods)} period(s); {len(self.ensemble.failures)} failed)")
+
     @property
     def nodes(self) -> tuple[str, ...]:
         """The nodes whose scores and ranks were kept."""
@@ -105,7 +110,7 @@ class Uncertainty:
             if isinstance(spec, Discrete):
                 column = np.empty(self.n_runs, dtype=object)
                 column[:] = [spec.alternatives[c] for c in chosen]
-                out[spec.path] = column
+                out[spec.path] = pd.Series(column, dtype=object)  # alternatives as given (None stays None)
             else:
                 out[spec.path] = chosen
         return pd.DataFrame(out)

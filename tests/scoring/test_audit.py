@@ -264,27 +264,32 @@ def test_effective_weights_are_products_along_the_path(asem_card, asem_meta):
     assert w.loc["Conn", "level"] == 3 and w.loc["Index", "effective_weight"] == 1.0
 
 
-def test_strengths_weaknesses_as_get_str_weak(asem_card, raw, asem_meta):
+@pytest.mark.parametrize("unit", ["ESP", "HRV", "CHN", "SGP", "MNG"])
+def test_strengths_weaknesses_as_get_str_weak(asem_card, raw, asem_meta, unit):
     direction = asem_meta.set_index("iCode")["Direction"]
     ranks = (raw * direction[raw.columns]).rank(ascending=False, method="min", na_option="keep")
-    mine = ranks.loc["ESP"].dropna()
+    mine = ranks.loc[unit].dropna()
     mine = mine[mine != ranks[mine.index].max()]  # min_discard
-    order = mine.sort_values(kind="stable")
-    got = asem_card.audit.strengths_weaknesses("ESP")
+    # COINr sorts iMeta by (Level, Parent) in new_coin; ties keep that order (R's order() is stable)
+    imeta_order = asem_meta[asem_meta["Type"] == "Indicator"].sort_values(["Level", "Parent"], kind="stable")
+    order = mine.reindex([c for c in imeta_order["iCode"] if c in mine.index]).sort_values(kind="stable")
+    got = asem_card.audit.strengths_weaknesses(unit)
     strengths, weaknesses = got[got["type"] == "strength"], got[got["type"] == "weakness"]
     assert strengths["kpi"].tolist() == order.index[:5].tolist()
     assert weaknesses["kpi"].tolist() == order.index[-5:].tolist()
     assert got["rank"].tolist() == [int(order[k]) for k in got["kpi"]]
-    np.testing.assert_allclose(got["value"], [raw.loc["ESP", k] for k in got["kpi"]])
+    np.testing.assert_allclose(got["value"], [raw.loc[unit, k] for k in got["kpi"]])
     assert (got["group"] == got["kpi"].map(asem_meta.set_index("iCode")["Parent"])).all()
-    short = asem_card.audit.strengths_weaknesses("ESP", top=2, bottom=3, unique_discard=0.9)
+    short = asem_card.audit.strengths_weaknesses(unit, top=2, bottom=3, unique_discard=0.9)
     assert len(short) == 5 and set(short["kpi"]) <= set(raw.columns[raw.nunique(dropna=False) / 51 > 0.9])
 
 
-def test_unit_summary_as_get_unit_summary(asem_card):
+def test_unit_summary_as_get_unit_summary(asem_card, asem_meta):
     got = asem_card.audit.unit_summary("IND", levels=[4, 3, 2])
     wide, ranks = asem_card.wide(), asem_card.wide(value="rank")
-    assert got["level"].tolist() == sorted(got["level"], reverse=True) and got["node"].iloc[0] == "Index"
+    aggs = asem_meta[asem_meta["Type"] == "Aggregate"].sort_values(["Level", "Parent"], kind="stable")
+    want_order = aggs.sort_values("Level", ascending=False, kind="stable")["iCode"].tolist()   # COINr's order
+    assert got["node"].tolist() == want_order
     np.testing.assert_allclose(got["score"], [wide.loc["IND", n] for n in got["node"]])
     want_rank = [int(wide[n].rank(ascending=False, method="min")["IND"]) for n in got["node"]]
     assert got["rank"].tolist() == want_rank
