@@ -20,6 +20,7 @@ from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
 from pmm.scoring.disclosure import disclose_scores, visible_kpi_ids
 from pmm.scoring.progress import group_progress_table, progress_table
+from pmm.scoring.pooled import pooled_table
 from pmm.scoring.trends import trend_table
 
 if TYPE_CHECKING:
@@ -263,6 +264,23 @@ class Scorecard:
             'achieved'
         """
         return group_progress_table(self.progress, self.catalog, self._weights)
+
+    def pooled(self, by: str | None = None, *, min_group_size: int = 1) -> pd.DataFrame:
+        """Pooled KPI values per peer group: Σ numerator / Σ denominator, not the mean of the rates.
+
+        Needs ``numerator`` and ``denominator`` columns in the values table for the KPIs to pool;
+        see :func:`pmm.scoring.pooled.pooled_table` for the columns.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [90.0, 50.0],
+            ...                      "numerator": [9, 500], "denominator": [10, 1000]})
+            >>> round(pmm.score(vals, cat).pooled()["value"].item(), 2)
+            50.4
+        """
+        return pooled_table(self._levels, self._goals, self.catalog, self._members, by=by,
+                            min_group_size=min_group_size)
 
     def changes(self) -> pd.DataFrame:
         """Period-over-period change of raw value (``value_previous, value_change, value_change_pct``),

@@ -27,31 +27,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
 from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
 from pmm.reproducible import build_time
+from pmm.scoring.disclosure import visible_kpi_ids as visible_kpis
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
-
-
-def visible_kpis(catalog: Any, disclosure: str) -> list[str]:
-    """Ids of the KPIs at or below a disclosure level (``public`` < ``wco`` < ``restricted`` < ``confidential``).
-
-    Example:
-        >>> import pmm
-        >>> cat = pmm.load_catalog("wco-pmm")
-        >>> len(visible_kpis(cat, "public")) < len(visible_kpis(cat, "confidential")) == len(cat.kpis)
-        True
-    """
-    if disclosure not in DISCLOSURE_ORDER:
-        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
-    allowed = set(DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1])
-    return [k.id for k in catalog.kpis if k.disclosure in allowed]
 
 
 def fmt(x: Any, digits: int = 1) -> str:

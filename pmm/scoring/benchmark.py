@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pmm.catalog.models import DISCLOSURE_ORDER
 from pmm.errors import Problem, ScoringError, did_you_mean
+from pmm.scoring.disclosure import visible_kpi_ids
 from pmm.scoring.notices import ScoringWarning
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["DOMINANCE", "benchmark_table", "changes_table", "profile_table", "unknown_member"]
+__all__ = ["DOMINANCE", "assign_groups", "benchmark_table", "changes_table", "profile_table", "unknown_member"]
 
 _STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "best_member"]
 #: A peer group's statistics are suppressed when one member holds this share of its total (the dominance rule).
@@ -48,12 +48,41 @@ def unknown_member(member: Any, members: Any) -> ScoringError:
 
 
 def _disclosed_nodes(catalog: Catalog, disclosure: str) -> set[str]:
-    if disclosure not in DISCLOSURE_ORDER:
-        raise ScoringError(Problem(f"unknown disclosure level {disclosure!r}", where="disclosure",
-                                   hint=did_you_mean(disclosure, DISCLOSURE_ORDER), code="disclosure"))
-    limit = DISCLOSURE_ORDER.index(disclosure)
-    return {n for n in catalog.walk()
-            if catalog.kind(n) != "kpi" or DISCLOSURE_ORDER.index(catalog.kpi(n).disclosure) <= limit}
+    shown = set(visible_kpi_ids(catalog, disclosure))
+    return {n for n in catalog.walk() if catalog.kind(n) != "kpi" or n in shown}
+
+
+def assign_groups(frame: pd.DataFrame, members: pd.DataFrame | None, by: str | None, *,
+                  where: str) -> pd.DataFrame:
+    """``frame`` with a ``group`` column: the members' ``by`` attribute, or "all" when ``by`` is ``None``.
+
+    Members without a value in ``by`` are left out with a ``ScoringWarning``.
+
+    Raises:
+        ScoringError: ``by`` without member attributes, or not one of their columns.
+
+    Example:
+        >>> f = pd.DataFrame({"member": ["A", "B"]})
+        >>> assign_groups(f, pd.DataFrame({"member": ["A", "B"], "region": ["EU", "AF"]}), "region",
+        ...               where="benchmark")["group"].tolist()
+        ['EU', 'AF']
+    """
+    if by is None:
+        return frame.assign(group="all")
+    if members is None:
+        raise ScoringError(Problem(f"{where} by {by!r} needs member attributes", where=where,
+                                   hint="pass members=DataFrame(member, region, …) to pmm.score", code="members"))
+    if by not in members.columns or by == "member":
+        raise ScoringError(Problem(f"members have no column {by!r}", where=where,
+                                   hint=did_you_mean(by, [c for c in members.columns if c != "member"]),
+                                   code="unknown_column"))
+    groups = dict(zip(members["member"], members[by]))
+    label = frame["member"].map(groups)
+    unassigned = sorted(set(frame.loc[label.isna(), "member"]), key=str)
+    if unassigned:
+        warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the {where}",
+                      ScoringWarning, stacklevel=4)
+    return frame.assign(group=label)[label.notna()]
 
 
 def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog: Catalog | None, *,
@@ -95,23 +124,7 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         if catalog is None:
             raise ScoringError(Problem("disclosure filtering needs the catalog", where="disclosure"))
         frame = frame[frame["node"].isin(_disclosed_nodes(catalog, disclosure))]
-    if by is None:
-        frame = frame.assign(group="all")
-    else:
-        if members is None:
-            raise ScoringError(Problem(f"benchmark by {by!r} needs member attributes", where="benchmark",
-                                       hint="pass members=DataFrame(member, region, …) to pmm.score", code="members"))
-        if by not in members.columns or by == "member":
-            raise ScoringError(Problem(f"members have no column {by!r}", where="benchmark",
-                                       hint=did_you_mean(by, [c for c in members.columns if c != "member"]),
-                                       code="unknown_column"))
-        groups = dict(zip(members["member"], members[by]))
-        label = frame["member"].map(groups)
-        unassigned = sorted(set(frame.loc[label.isna(), "member"]), key=str)
-        if unassigned:
-            warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the benchmark",
-                          ScoringWarning, stacklevel=3)
-        frame = frame.assign(group=label)[label.notna()]
+    frame = assign_groups(frame, members, by, where="benchmark")
     frame = frame.assign(_period=pd.factorize(frame["period"], use_na_sentinel=False)[0])
     keys = ["group", "_period", "node"]
     grouped = frame.groupby(keys, sort=False, dropna=False)["score"]
