@@ -32,6 +32,7 @@ from pmm.report.describe import describe_definition, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
 from pmm.reproducible import build_time
+from pmm.scoring.disclosure import disclosure_table
 from pmm.scoring.disclosure import visible_kpi_ids as visible_kpis
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
@@ -415,7 +416,10 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         peer_members(card, card.scores["member"].iloc[0], peers)  # raises with a hint when unknown
     cat = card.catalog
     visible_kpis(cat, disclosure)  # raises on an unknown level
+    withheld = [] if disclosure == "confidential" else disclosure_table(cat, card.weights, disclosure)
     card = card.disclosed(disclosure)  # hidden KPIs out, revealing group scores suppressed (every table and chart)
+    suppressed = [] if disclosure == "confidential" else \
+        [cat.name(n) for n in withheld.loc[~withheld["published"], "node"]]
     ctx = _Context(card, period, peers, disclosure, min_group_size, accounting,
                    title or f"{cat.framework.name}: scorecard {period}")
     member_ids = ctx.member_ids
@@ -435,7 +439,7 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
         accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
         audit=ctx.audit(),
-        n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        n_hidden=len(cat.kpis) - len(ctx.kpis), suppressed=suppressed, version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),
