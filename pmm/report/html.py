@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from pmm.errors import PmmError
-from pmm.report.describe import describe_definition, describe_thresholds
+from pmm.report.describe import describe_definition, describe_method, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
 from pmm.reproducible import build_time
@@ -50,6 +49,11 @@ def fmt(x: Any, digits: int = 1) -> str:
     if x.is_integer() and abs(x) >= 10:
         return f"{x:,.0f}"
     return f"{x:,.{digits if abs(x) >= 1 else digits + 1}f}"
+
+
+def _whole(x: Any) -> str:
+    """A percentile for display: a whole number (``7``, ``45``, ``100``) whatever its size, ``–`` when missing."""
+    return "–" if x is None or pd.isna(x) else f"{float(x):.0f}"
 
 
 def _signed(x: Any, digits: int = 1) -> str:
@@ -195,7 +199,7 @@ class _Context:
                          "value": fmt(value), "level": level,
                          "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
-                         "percentile": "suppressed" if suppressed else fmt(pct, 0),
+                         "percentile": "suppressed" if suppressed else _whole(pct),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
                          "change": change, "level_change": level_change,
                          "score": r.score if r is not None else None})
@@ -270,10 +274,9 @@ class _Context:
         return [(c.replace("_", " "), str(v)) for c, v in row.iloc[0].items() if c not in ("member", "name")]
 
     # -- methodology -------------------------------------------------------------------------
-    def method_text(self) -> str:
-        method = self.card.method
-        data = method.model_dump(mode="json") if hasattr(method, "model_dump") else method
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    def method_steps(self) -> list[tuple[str, str]]:
+        """The scoring method as sentences, only the steps and settings in use."""
+        return describe_method(self.card.method)
 
     def weights(self) -> list[dict[str, Any]]:
         cat = self.card.catalog
@@ -435,7 +438,7 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         title=ctx.title, cat=cat, framework=cat.framework, period=period, previous=ctx.previous,
         periods=periods, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
-        coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
+        coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_steps(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
         accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
         audit=ctx.audit(),
