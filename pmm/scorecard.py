@@ -210,12 +210,12 @@ class Scorecard:
         goals = self._goals
         if goals is not None and "kpi" in goals.columns:
             goals = goals[~goals["kpi"].isin(hidden)]
-        return Scorecard(catalog=self.catalog, method=self.method, members=self._members,
-                         scores=disclose_scores(self._scores, self.catalog, self._weights, disclosure),
+        scores = disclose_scores(self._scores, self.catalog, self._weights, disclosure)
+        return Scorecard(catalog=self.catalog, method=self.method, members=self._members, scores=scores,
                          levels=self._levels[self._levels["kpi"].isin(visible)],
                          weights=self._weights[~self._weights["node"].isin(hidden)],
                          provenance={**self._provenance, "disclosure": disclosure}, periods=self._periods,
-                         trace=self._trace, goals=goals)
+                         trace=self._trace.restricted(visible, scores), goals=goals)
 
     def benchmark(self, by: str | None = None, *, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
         """Peer-group statistics and each member's place in its group (see :func:`pmm.scoring.benchmark.benchmark_table`).

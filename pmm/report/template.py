@@ -15,11 +15,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pmm.catalog import DISCLOSURE_ORDER, Catalog
+from pmm.catalog import Catalog
 from pmm.errors import PmmError
 from pmm.report.describe import plain_definition
 from pmm.report.paths import output_path
 from pmm.report.xlsx import save_workbook, text_cell
+from pmm.scoring.disclosure import visible_kpi_ids
 from pmm.report.form_layout import (
     ANSWER_SEPARATOR,
     COLUMNS,
@@ -81,10 +82,8 @@ def write_template(catalog: Catalog | str | os.PathLike[str], path: str | os.Pat
 
     catalog = as_catalog(catalog)
     path = output_path(path, force=force, suffix=".xlsx", what="form")
-    if disclosure not in DISCLOSURE_ORDER:
-        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
-    allowed = DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1]
-    kpis = [k for k in catalog.kpis if k.disclosure in allowed]
+    shown = set(visible_kpi_ids(catalog, disclosure))
+    kpis = [k for k in catalog.kpis if k.id in shown]
     undefined = [k.id for k in kpis if plain_definition(k) is None]
     if undefined:
         raise PmmError(f"{len(undefined)} KPI(s) on the form have no plain-language definition: "

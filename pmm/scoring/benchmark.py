@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pmm.catalog.models import DISCLOSURE_ORDER
 from pmm.errors import Problem, ScoringError, did_you_mean
+from pmm.scoring.disclosure import visible_kpi_ids
 from pmm.scoring.notices import ScoringWarning
 
 if TYPE_CHECKING:
@@ -48,12 +48,8 @@ def unknown_member(member: Any, members: Any) -> ScoringError:
 
 
 def _disclosed_nodes(catalog: Catalog, disclosure: str) -> set[str]:
-    if disclosure not in DISCLOSURE_ORDER:
-        raise ScoringError(Problem(f"unknown disclosure level {disclosure!r}", where="disclosure",
-                                   hint=did_you_mean(disclosure, DISCLOSURE_ORDER), code="disclosure"))
-    limit = DISCLOSURE_ORDER.index(disclosure)
-    return {n for n in catalog.walk()
-            if catalog.kind(n) != "kpi" or DISCLOSURE_ORDER.index(catalog.kpi(n).disclosure) <= limit}
+    shown = set(visible_kpi_ids(catalog, disclosure))
+    return {n for n in catalog.walk() if catalog.kind(n) != "kpi" or n in shown}
 
 
 def assign_groups(frame: pd.DataFrame, members: pd.DataFrame | None, by: str | None, *,

@@ -108,17 +108,70 @@ def test_correlations_within_level_match_pandas_pairwise(asem_card, raw, method)
     assert set(got["x_level"]) == {1} and len(got) == raw.shape[1] ** 2
 
 
+def _has_ties(a, b):
+    return a.nunique() < len(a) or b.nunique() < len(b)
+
+
+PAIRS = [("LPI", "Flights"), ("Goods", "Services"), ("CO2", "Renew"), ("Ship", "Tariff"), ("TBTs", "RTAs"),
+         ("StMob", "CultGood"), ("Research", "CultServ"), ("FDI", "PRemit")]
+
+
 @pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
-def test_correlation_p_values_match_scipy(asem_card, raw, method):
+def test_correlation_p_values_as_cor_test(asem_card, raw, method):
+    """R's cor.test: Pearson t; Spearman t with ties (else AS 89); Kendall exact below 50 pairs without ties."""
     got = asem_card.audit.correlations(method, stage="raw", pval=0).set_index(["x", "y"])
-    test = {"pearson": stats.pearsonr, "spearman": stats.spearmanr,
-            "kendall": lambda a, b: stats.kendalltau(a, b, method="asymptotic")}[method]
-    for x, y in [("LPI", "Flights"), ("Goods", "Services"), ("CO2", "Renew"), ("Ship", "Tariff"), ("TBTs", "RTAs")]:
+    checked = {"t": 0, "exact": 0}
+    for x, y in PAIRS:
         both = raw[[x, y]].dropna()
-        res = test(both[x], both[y])
-        assert got.loc[(x, y), "p_value"] == pytest.approx(res.pvalue, rel=1e-8, abs=1e-15)
+        a, b = both[x], both[y]
+        if method == "pearson":
+            res, kind = stats.pearsonr(a, b), "t"
+        elif method == "spearman":
+            res = stats.spearmanr(a, b)
+            if not _has_ties(a, b):
+                # AS 89's Edgeworth series is within a few thousandths of the t approximation here
+                assert got.loc[(x, y), "p_value"] == pytest.approx(res.pvalue, abs=5e-3)
+                continue
+            kind = "t"
+        else:
+            exact = len(both) < 50 and not _has_ties(a, b)
+            res = stats.kendalltau(a, b, method="exact" if exact else "asymptotic")
+            kind = "exact" if exact else "t"
+        checked[kind] += 1
+        assert got.loc[(x, y), "p_value"] == pytest.approx(res.pvalue, rel=1e-8, abs=1e-15), (x, y)
         assert got.loc[(x, y), "correlation"] == pytest.approx(res.statistic, abs=1e-12)
         assert got.loc[(x, y), "n"] == len(both)
+    assert checked["t"] + checked["exact"] >= 2
+    assert method != "kendall" or checked["exact"] >= 1   # Research × CultServ: 47 pairs, no ties
+
+
+def test_rank_correlation_p_values_of_r_documentation():
+    """R's ?cor.test example (Hollander & Wolfe): Spearman S = 48, p = 0.0968; Kendall T = 26, p = 0.1194."""
+    x = [44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1]
+    y = [2.6, 3.1, 2.5, 5.0, 3.6, 4.0, 5.2, 2.8, 3.8]
+    card = tiny_card({"a": x, "b": y})
+    spearman = card.audit.correlations("spearman", stage="raw", pval=0).set_index(["x", "y"]).loc[("a", "b")]
+    kendall = card.audit.correlations("kendall", stage="raw", pval=0).set_index(["x", "y"]).loc[("a", "b")]
+    assert spearman["correlation"] == pytest.approx(0.6) and round(spearman["p_value"], 4) == 0.0968
+    assert kendall["correlation"] == pytest.approx(4 / 9) and round(kendall["p_value"], 4) == 0.1194
+    assert kendall["p_value"] == pytest.approx(stats.kendalltau(x, y, method="exact").pvalue, rel=1e-12)
+
+
+def test_spearman_small_samples_by_permutation():
+    """n <= 9 without ties: the two-sided p-value counts permutations (written out here by brute force)."""
+    import itertools
+
+    rng = np.random.default_rng(3)
+    for n in (5, 7, 8):
+        x, y = rng.permutation(n) + 1.0, rng.permutation(n) + 1.0
+        card = tiny_card({"a": list(x), "b": list(y)})
+        got = card.audit.correlations("spearman", stage="raw", pval=0).set_index(["x", "y"]).loc[("a", "b"), "p_value"]
+        s = ((x - y) ** 2).sum()
+        perms = np.array(list(itertools.permutations(range(1, n + 1))))
+        all_s = ((perms - np.arange(1, n + 1)) ** 2).sum(axis=1)
+        mid = (n ** 3 - n) / 6
+        tail = (all_s >= s).mean() if s > mid else (all_s <= s).mean()
+        assert got == pytest.approx(min(2 * tail, 1.0), abs=1e-12), n
 
 
 def test_insignificant_correlations_become_missing(asem_card, raw):
@@ -321,8 +374,8 @@ def test_audit_errors_name_what_was_expected(asem_card):
 
 
 @pytest.mark.parametrize("module", ["pmm.analysis", "pmm.analysis.auditor", "pmm.analysis.frames",
-                                    "pmm.analysis.stats", "pmm.analysis.correlation", "pmm.analysis.reliability",
-                                    "pmm.analysis.profile"])
+                                    "pmm.analysis.stats", "pmm.analysis.correlation", "pmm.analysis.pvalues",
+                                    "pmm.analysis.reliability", "pmm.analysis.profile", "pmm.report.audit_tables"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

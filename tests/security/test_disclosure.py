@@ -105,6 +105,7 @@ def test_suppressed_groups_are_blank_in_every_output(card, tmp_path, capsys):
             if round(secret, 6) not in shown:
                 assert f"{secret:.6f}" not in html and f">{secret:.1f}<" not in html
     assert "Secret KPI" not in html and "c3a" not in html
+    assert "the scores of 2 groups that would reveal them are withheld: G1, G4" in html
     # the workbook and the CSV tables of `pmm score`
     values = tmp_path / "values.csv"
     _values(card.catalog).to_csv(values, index=False)
