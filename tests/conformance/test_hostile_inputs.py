@@ -217,3 +217,22 @@ def test_nan_in_an_optional_float_is_a_missing_value(engine, request, tmp_path):
     assert (acc["rows_used"], acc["excluded_unparseable"]) == (3, 1)  # NaN kept as missing; inf unparseable
     got = r.values.set_index("kpi")
     assert (got.loc["n_decl", "value"], got.loc["total_value", "value"], got.loc["total_value", "n"]) == (3, 7.0, 2)
+
+
+# -- determinism ------------------------------------------------------------------------------------
+def test_sums_and_means_are_exact_and_bit_identical(engine, tmp_path):
+    """Sums are the correctly rounded exact sum (math.fsum), whatever order an engine adds in."""
+    catalog = small_catalog(tmp_path)
+    rng = np.random.default_rng(12)
+    n = 3000
+    values = np.concatenate([rng.normal(0, 1e6, n // 3), rng.random(n // 3) * 1e-3, rng.lognormal(3, 2, n - 2 * (n // 3))])
+    df = pd.DataFrame({"member": "A", "id": [str(i) for i in range(n)], "value": values,
+                       "lodged": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+                       "channel": "green"})
+    native = engine(df)
+    first = pmm.map({"decl": native}, catalog, kpis=["total_value", "mean_value"]).values
+    again = pmm.map({"decl": native}, catalog, kpis=["total_value", "mean_value"]).values
+    assert first["value"].tolist() == again["value"].tolist()
+    got = first.set_index("kpi")["value"]
+    assert got["total_value"] == math.fsum(values)
+    assert got["mean_value"] == float(sum(map(__import__("fractions").Fraction, values)) / n)
