@@ -36,7 +36,7 @@ EPILOG = """examples:
   pmm score wco-pmm values.csv -o out/   score KPI values; writes out/scorecard.xlsx and CSVs
   pmm report wco-pmm values.csv -o r.html  the HTML scorecard report
   pmm template wco-pmm -o form.xlsx      a self-assessment input form
-  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/   how robust are the ranks?
+  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000   how robust are the ranks?
 """
 
 
@@ -206,14 +206,14 @@ def _add_map_command(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Register ``pmm uncertainty CATALOG VALUES... --vary vary.yaml -n 1000 -o DIR``."""
+    """Register ``pmm uncertainty CATALOG VALUES... --vary vary.yaml -n 1000 [-o DIR]``."""
     p = sub.add_parser("uncertainty", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
                        help="how robust are the ranks? uncertainty and sensitivity analysis",
                        description="Score N method variants sampled from a vary file (method paths and their "
                                    "alternatives, see docs/uncertainty.md) and write OUT/rank_stats.csv, "
                                    "OUT/score_stats.csv and OUT/runs.csv; with --sensitivity, a Saltelli design of "
                                    "N·(d+2) runs and OUT/sensitivity.csv.",
-                       epilog="examples:\n  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000 -o robust/\n"
+                       epilog="examples:\n  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 1000\n"
                               "  pmm uncertainty wco-pmm values.csv --vary vary.yaml -n 500 --sensitivity "
                               "--bootstrap 100 -o robust/")
     _add_scoring_inputs(p)
@@ -224,7 +224,8 @@ def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
                                                                 "default: the index)")
     p.add_argument("--sensitivity", action="store_true", help="also estimate sensitivity indices (Saltelli)")
     p.add_argument("--bootstrap", type=int, default=100, help="bootstrap samples of the indices (default: 100)")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    p.add_argument("-o", "--output", default="pmm-uncertainty", metavar="DIR",
+                   help="output folder (default: ./pmm-uncertainty)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=_uncertainty)
 
@@ -384,6 +385,7 @@ def _score(args: argparse.Namespace) -> int:
     paths = [out / "scorecard.xlsx", out / "scores.csv", out / "kpi_levels.csv"]
     _refuse_existing(paths, args.force)
     card = _scorecard(args)
+    card = card.disclosed(args.disclosure)  # the CSV tables show what the workbook shows
     write_workbook(card, paths[0], peers=args.peers, disclosure=args.disclosure,
                    min_group_size=args.min_group_size, force=True)
     from pmm.report.html import visible_kpis

@@ -18,7 +18,9 @@ import pandas as pd
 
 from pmm.errors import Problem, ScoringError, did_you_mean
 from pmm.scoring.benchmark import benchmark_table, changes_table, profile_table, unknown_member
+from pmm.scoring.disclosure import disclose_scores, visible_kpi_ids
 from pmm.scoring.progress import group_progress_table, progress_table
+from pmm.scoring.pooled import pooled_table
 from pmm.scoring.trends import trend_table
 
 if TYPE_CHECKING:
@@ -187,6 +189,34 @@ class Scorecard:
         table = rows.pivot(index="member", columns="node", values=value)
         return table[list(dict.fromkeys(rows["node"]))].rename_axis(columns=None)
 
+    def disclosed(self, disclosure: str) -> Scorecard:
+        """The scorecard as published at a disclosure level: hidden KPIs left out, revealing group scores suppressed.
+
+        KPIs above ``disclosure`` leave every table; a group whose score would reveal them (see
+        :mod:`pmm.scoring.disclosure`) keeps its rows with score, rank and maturity missing. Every
+        output at a disclosure level (workbook, report, CSV tables, benchmarks) is made from this view.
+
+        Example:
+            >>> import pmm
+            >>> card = pmm.demo_scorecard(members=4)
+            >>> public = card.disclosed("public")
+            >>> set(public.levels["kpi"]) < set(card.levels["kpi"])
+            True
+        """
+        if disclosure == "confidential":
+            return self
+        visible = set(visible_kpi_ids(self.catalog, disclosure))
+        hidden = set(self.catalog.kpi_ids) - visible
+        goals = self._goals
+        if goals is not None and "kpi" in goals.columns:
+            goals = goals[~goals["kpi"].isin(hidden)]
+        scores = disclose_scores(self._scores, self.catalog, self._weights, disclosure)
+        return Scorecard(catalog=self.catalog, method=self.method, members=self._members, scores=scores,
+                         levels=self._levels[self._levels["kpi"].isin(visible)],
+                         weights=self._weights[~self._weights["node"].isin(hidden)],
+                         provenance={**self._provenance, "disclosure": disclosure}, periods=self._periods,
+                         trace=self._trace.restricted(visible, scores), goals=goals)
+
     def benchmark(self, by: str | None = None, *, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
         """Peer-group statistics and each member's place in its group (see :func:`pmm.scoring.benchmark.benchmark_table`).
 
@@ -197,7 +227,8 @@ class Scorecard:
             >>> card.benchmark().query("node == 'usefulness' and member == 'B'")["gap_to_best"].item()
             -20.0
         """
-        return benchmark_table(self._scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
+        scores = self._scores if disclosure is None else self.disclosed(disclosure)._scores
+        return benchmark_table(scores, self._members, self.catalog, by=by, min_group_size=min_group_size,
                                disclosure=disclosure)
 
     @property
@@ -233,6 +264,23 @@ class Scorecard:
             'achieved'
         """
         return group_progress_table(self.progress, self.catalog, self._weights)
+
+    def pooled(self, by: str | None = None, *, min_group_size: int = 1) -> pd.DataFrame:
+        """Pooled KPI values per peer group: Σ numerator / Σ denominator, not the mean of the rates.
+
+        Needs ``numerator`` and ``denominator`` columns in the values table for the KPIs to pool;
+        see :func:`pmm.scoring.pooled.pooled_table` for the columns.
+
+        Example:
+            >>> import pandas as pd, pmm
+            >>> cat = pmm.load_catalog("rbm-example")
+            >>> vals = pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [90.0, 50.0],
+            ...                      "numerator": [9, 500], "denominator": [10, 1000]})
+            >>> round(pmm.score(vals, cat).pooled()["value"].item(), 2)
+            50.4
+        """
+        return pooled_table(self._levels, self._goals, self.catalog, self._members, by=by,
+                            min_group_size=min_group_size)
 
     def changes(self) -> pd.DataFrame:
         """Period-over-period change of raw value (``value_previous, value_change, value_change_pct``),

@@ -33,6 +33,14 @@ def test_uncertainty_writes_rank_stats_runs_and_sensitivity(values_csv, tmp_path
     assert main(["uncertainty", "wco-pmm", str(values_csv), "--vary", str(vary), "-n", "5", "-o", str(out)]) == 1
 
 
+def test_the_issue_command_line_writes_the_default_folder(values_csv, tmp_path, monkeypatch):
+    vary = tmp_path / "vary.yaml"
+    vary.write_text("aggregate.method: [arithmetic, median]\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["uncertainty", "wco-pmm", str(values_csv), "--vary", str(vary), "-n", "10", "-q"]) == 0
+    assert (tmp_path / "pmm-uncertainty" / "rank_stats.csv").is_file()
+
+
 @pytest.mark.parametrize(("text", "message"), [("[1, 2]", "maps method paths"),
                                                ("normalize: [{method: zscore}]", "vary 'normalize'")])
 def test_a_bad_vary_file_is_an_error(values_csv, tmp_path, capsys, text, message):

@@ -2,11 +2,8 @@
 
 Every pair of columns is correlated over the members that have both values (R's
 ``use = "pairwise.complete.obs"``). Spearman ranks each pair's common values (ties get their
-average rank); Kendall is tau-b. Two-sided p-values: Pearson and Spearman by the t statistic
-``r·√((n−2)/(1−r²))`` with n−2 degrees of freedom (R's ``cor.test`` for Pearson; for Spearman
-R's ``exact = FALSE``), Kendall by the normal approximation with ties corrected (R's
-``exact = FALSE``). R switches to exact p-values for Spearman and Kendall on small samples
-without ties; pmm does not, so a p-value right at the threshold can differ there.
+average rank); Kendall is tau-b. Two-sided p-values as R's ``cor.test`` on each pair's common
+members (see :mod:`pmm.analysis.pvalues`).
 
 Example:
     >>> import numpy as np
@@ -19,9 +16,9 @@ Example:
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 from scipy.stats import rankdata
 
+from pmm.analysis.pvalues import kendall_exact_p, kendall_normal_p, spearman_p, t_p
 from pmm.errors import AuditError, Problem, did_you_mean
 
 __all__ = ["METHODS", "correlate", "check_method"]
@@ -65,12 +62,20 @@ def correlate(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[np
     r, p, n = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, dtype=int)
     present_x, present_y = ~np.isnan(x), ~np.isnan(y)
     symmetric = x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+    # Spearman: rank each column once; a pair losing members the column keeps is re-ranked on its own.
+    rank_x = _column_ranks(x) if method == "spearman" else None
+    rank_y = _column_ranks(y) if method == "spearman" else None
     for i in range(shape[0]):
         for j in range(i if symmetric else 0, shape[1]):
             common = present_x[:, i] & present_y[:, j]
             n[i, j] = int(common.sum())
-            if n[i, j] >= 3:
-                r[i, j], p[i, j] = _pair(x[common, i], y[common, j], method)
+            if n[i, j] < 3:
+                continue
+            a, b = x[common, i], y[common, j]
+            if rank_x is not None:
+                a = rank_x[common, i] if n[i, j] == present_x[:, i].sum() else rankdata(a)
+                b = rank_y[common, j] if n[i, j] == present_y[:, j].sum() else rankdata(b)
+            r[i, j], p[i, j] = _pair(a, b, method)
     if symmetric:
         lower = np.tril_indices(shape[0], -1)
         r[lower], p[lower], n[lower] = r.T[lower], p.T[lower], n.T[lower]
@@ -78,41 +83,40 @@ def correlate(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[np
 
 
 def _pair(a: np.ndarray, b: np.ndarray, method: str) -> tuple[float, float]:
+    """Correlation and p-value of one pair (``a``, ``b`` already ranked for Spearman)."""
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         return np.nan, np.nan
     if method == "kendall":
         return _kendall(a, b)
-    if method == "spearman":
-        a, b = rankdata(a), rankdata(b)
     da, db = a - a.mean(), b - b.mean()
     r = float(np.clip((da @ db) / np.sqrt((da @ da) * (db @ db)), -1.0, 1.0))
-    df = len(a) - 2
-    if abs(r) == 1.0:
-        return r, 0.0
-    t = r * np.sqrt(df / (1.0 - r * r))
-    return r, float(2.0 * special.stdtr(df, -abs(t)))
+    if method == "spearman":
+        return r, spearman_p(r, len(a), ties=min(len(np.unique(a)), len(np.unique(b))) < len(a))
+    return r, t_p(r, len(a))
+
+
+def _column_ranks(x: np.ndarray) -> np.ndarray:
+    """Average ranks of each column's present values (NaN stays NaN)."""
+    out = np.full(x.shape, np.nan)
+    for j in range(x.shape[1]):
+        present = ~np.isnan(x[:, j])
+        out[present, j] = rankdata(x[present, j])
+    return out
 
 
 def _kendall(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Kendall's tau-b and its tie-corrected normal-approximation p-value (R ``cor.test(exact = FALSE)``)."""
+    """Kendall's tau-b and its p-value (exact without ties below 50 pairs, else the tie-corrected normal)."""
     n = len(a)
     sa = np.sign(a[:, None] - a[None, :])
     sb = np.sign(b[:, None] - b[None, :])
-    upper = np.triu_indices(n, 1)
-    s = float((sa * sb)[upper].sum())
+    s = float((sa * sb)[np.triu_indices(n, 1)].sum())
     t0 = n * (n - 1) / 2.0
     ties_a, ties_b = _tie_sizes(a), _tie_sizes(b)
-    t1 = float((ties_a * (ties_a - 1)).sum()) / 2.0
-    t2 = float((ties_b * (ties_b - 1)).sum()) / 2.0
-    tau = s / np.sqrt((t0 - t1) * (t0 - t2))
-    v0 = n * (n - 1) * (2 * n + 5)
-    vt = float((ties_a * (ties_a - 1) * (2 * ties_a + 5)).sum())
-    vu = float((ties_b * (ties_b - 1) * (2 * ties_b + 5)).sum())
-    v1 = float((ties_a * (ties_a - 1)).sum() * (ties_b * (ties_b - 1)).sum())
-    v2 = float((ties_a * (ties_a - 1) * (ties_a - 2)).sum() * (ties_b * (ties_b - 1) * (ties_b - 2)).sum())
-    var_s = (v0 - vt - vu) / 18.0 + v1 / (2.0 * n * (n - 1)) + v2 / (9.0 * n * (n - 1) * (n - 2))
-    z = s / np.sqrt(var_s)
-    return float(np.clip(tau, -1.0, 1.0)), float(special.erfc(abs(z) / np.sqrt(2.0)))
+    tau = float(np.clip(s / np.sqrt((t0 - (ties_a * (ties_a - 1)).sum() / 2.0)
+                                    * (t0 - (ties_b * (ties_b - 1)).sum() / 2.0)), -1.0, 1.0))
+    if n < 50 and not ties_a.size and not ties_b.size:
+        return tau, kendall_exact_p(tau, n)
+    return tau, kendall_normal_p(s, n, ties_a, ties_b)
 
 
 def _tie_sizes(a: np.ndarray) -> np.ndarray:

@@ -23,7 +23,8 @@ import pandas as pd
 from pmm.errors import AuditError, Problem, did_you_mean
 from pmm.scoring.method import STAGES
 
-__all__ = ["resolve_period", "check_stage", "kpi_table", "level_table", "nodes_at_level", "ancestor_at_level"]
+__all__ = ["resolve_period", "check_stage", "kpi_table", "level_table", "nodes_at_level", "ancestor_at_level",
+           "metadata_order"]
 
 
 def resolve_period(card: Any, period: Any) -> Any:
@@ -149,3 +150,20 @@ def ancestor_at_level(catalog: Any, node: str, level: int) -> str | None:
         if catalog.level(parent) == level:
             return parent
     return None
+
+
+def metadata_order(catalog: Any, nodes: list[str]) -> list[str]:
+    """``nodes`` in the order of COINr's sorted metadata: by level, then parent id, then catalog order.
+
+    COINr sorts ``iMeta`` by ``(Level, Parent)`` when it builds a coin, and its results tables
+    (``get_str_weak``'s ties, ``get_unit_summary``'s rows) follow that order.
+
+    Example:
+        >>> import pmm
+        >>> cat = pmm.load_catalog("indicators/rbm-example")
+        >>> groups = [n for n in cat.walk() if cat.level(n) == 2]
+        >>> metadata_order(cat, groups) == sorted(groups, key=lambda n: (cat.parent(n), list(cat.walk()).index(n)))
+        True
+    """
+    position = {n: i for i, n in enumerate(catalog.walk())}
+    return sorted(nodes, key=lambda n: (catalog.level(n), catalog.parent(n) or "", position[n]))

@@ -3,7 +3,8 @@
 Strengths and weaknesses: each KPI is ranked across members (1 = best, ties take the lowest
 rank, missing values unranked); raw values are first multiplied by the KPI's direction
 (``lower`` = −1; ``target`` KPIs by their negative distance to the target or band). The
-member's ranked KPIs are sorted by rank (ties in catalog order); KPIs where the member holds
+member's ranked KPIs are sorted by rank (ties in COINr's metadata order: by parent id, then catalog
+order, see :func:`~pmm.analysis.frames.metadata_order`); KPIs where the member holds
 the worst rank are set aside first (``min_discard``, e.g. many members tied at zero), and KPIs
 whose share of distinct values is at most ``unique_discard`` are left out. The strengths are the
 first ``top``, the weaknesses the last ``bottom`` (listed best first, as COINr).
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pmm.analysis.frames import ancestor_at_level, kpi_table, nodes_at_level, resolve_period
+from pmm.analysis.frames import ancestor_at_level, kpi_table, metadata_order, nodes_at_level, resolve_period
 from pmm.errors import AuditError, Problem, did_you_mean
 from pmm.scoring.method import STAGES
 
@@ -96,7 +97,7 @@ def strengths_weaknesses(card: Any, member: Any, top: int = 5, bottom: int | Non
     ranked_values = directed(card, table) if (before_normalising if adjust_direction is None else adjust_direction) \
         else table
     ranks = ranked_values.rank(ascending=False, method="min", na_option="keep")
-    kpis = list(table.columns)
+    kpis = metadata_order(card.catalog, list(table.columns))
     if unique_discard is not None:
         unique = table.nunique(dropna=False) / len(table)
         kpis = [k for k in kpis if unique[k] > unique_discard]
@@ -121,6 +122,8 @@ def strengths_weaknesses(card: Any, member: Any, top: int = 5, bottom: int | Non
 def unit_summary(card: Any, member: Any, levels: list[int] | None = None, period: Any = None) -> pd.DataFrame:
     """The member's score and rank on every node of ``levels`` (COINr ``get_unit_summary``), highest level first.
 
+    Within a level, nodes follow COINr's metadata order (by parent id, then catalog order).
+
     Args:
         card: a Scorecard.
         member: the member.
@@ -138,7 +141,7 @@ def unit_summary(card: Any, member: Any, levels: list[int] | None = None, period
     """
     period = resolve_period(card, period)
     levels = list(range(card.catalog.max_level, 1, -1)) if levels is None else sorted(set(levels), reverse=True)
-    nodes = [n for lv in levels for n in nodes_at_level(card, lv)]
+    nodes = [n for lv in levels for n in metadata_order(card.catalog, nodes_at_level(card, lv))]
     scores = card.scores
     scores = scores[(scores["period"].isna() if period is None else scores["period"] == period)]
     if member not in set(scores["member"]):

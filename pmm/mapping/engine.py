@@ -68,6 +68,7 @@ def map(  # noqa: A001 - the public name is pmm.map
     reported: pd.DataFrame | None = None,
     strict: bool = False,
     progress: bool | ProgressCallback | None = None,
+    ratio_parts: bool = False,
 ) -> MappingResult:
     """Map raw tables to KPI values per member, period (and ``by`` keys).
 
@@ -95,6 +96,9 @@ def map(  # noqa: A001 - the public name is pmm.map
         strict: raise :class:`~pmm.errors.MappingError` on the first class of excluded rows
             (with examples) instead of excluding and counting them.
         progress: a callback ``f(step, done, total)``, or ``True`` for a progress bar.
+        ratio_parts: add ``numerator`` and ``denominator`` columns to the values (the measures of
+            ``ratio`` KPIs, NaN for others), so that ``card.pooled()`` can compute group rates as
+            Σ numerator / Σ denominator.
 
     Returns:
         A :class:`~pmm.mapping.MappingResult`.
@@ -159,7 +163,7 @@ def map(  # noqa: A001 - the public name is pmm.map
             reporter(f"kpi {plan.kpi.id}")
     finally:
         reporter.close()
-    values = _assemble(parts, by_keys, period_kind, catalog)
+    values = _assemble(parts, by_keys, period_kind, catalog, ratio_parts)
     values = merge_reported(values, reported, catalog, kpis, by_keys)
     return MappingResult(values, pd.DataFrame(accounting, columns=list(ACCOUNTING_COLUMNS)), skipped,
                          period_kind, tuple(by_keys), {i.source: i.backend for i in inputs})
@@ -414,11 +418,13 @@ def _any(tests: list[nw.Expr]) -> nw.Expr:
     return out
 
 
-def _assemble(parts: list[pd.DataFrame], by: list[str], period: str, catalog: Catalog) -> pd.DataFrame:
-    columns = ["member", "period", *by, "kpi", "value", "n", "status"]
+def _assemble(parts: list[pd.DataFrame], by: list[str], period: str, catalog: Catalog,
+              ratio_parts: bool = False) -> pd.DataFrame:
+    columns = ["member", "period", *by, "kpi", "value", "n", "status",
+               *(["numerator", "denominator"] if ratio_parts else [])]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else "int64" if c == "n" else object)
-                             for c in columns})
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("value", "numerator", "denominator")
+                                          else "int64" if c == "n" else object) for c in columns})
     values = pd.concat(parts, ignore_index=True)
     order = {k: i for i, k in enumerate(catalog.kpi_ids)}
     values["__order"] = values["kpi"].map(order)

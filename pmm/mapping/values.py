@@ -47,7 +47,8 @@ def kpi_values(plan: KpiPlan, tables: Mapping[str, pd.DataFrame], keys: Sequence
         period: the period kind (for variation lags).
 
     Returns:
-        Columns ``keys…, value, n, status``.
+        Columns ``keys…, value, n, status, numerator, denominator``; the last two are the sums of a
+        ``ratio`` KPI's measures (for pooled rates, see ``card.pooled``) and NaN for other KPIs.
     """
     frame = _measure_frame(plan, tables, keys)
     d = plan.kpi.definition
@@ -81,6 +82,9 @@ def kpi_values(plan: KpiPlan, tables: Mapping[str, pd.DataFrame], keys: Sequence
     out["value"] = value.where(status == "ok").astype(float)
     out["n"] = n.fillna(0).astype("int64")
     out["status"] = status
+    ratio = d.type == "ratio"
+    out["numerator"] = frame["numerator"].astype(float) if ratio else np.nan
+    out["denominator"] = frame["denominator"].astype(float) if ratio else np.nan
     return out
 
 

@@ -110,6 +110,7 @@ def write_workbook(card: Any, path: str | os.PathLike[str], *, period: Any = Non
     cat = card.catalog
     kpis = visible_kpis(cat, disclosure)
     hidden = set(cat.kpi_ids) - set(kpis)
+    card = card.disclosed(disclosure)  # hidden KPIs out, revealing group scores suppressed (every sheet alike)
     names = {n: cat.name(n) for n in cat.walk()}
     book = XlsxBook(level_colours=tuple(level_colours(len(cat.framework.levels))))
 

@@ -25,33 +25,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from pmm.catalog import DISCLOSURE_ORDER
 from pmm.errors import PmmError
-from pmm.report.describe import describe_definition, describe_thresholds
+from pmm.report.describe import describe_definition, describe_method, describe_thresholds
 from pmm.report.paths import atomic_write, output_path
 from pmm.report.plots import dimension_ids, in_period, peer_members
-from pmm.report.reproducible import build_time
+from pmm.reproducible import build_time
+from pmm.scoring.disclosure import disclosure_table
+from pmm.scoring.disclosure import visible_kpi_ids as visible_kpis
 
 __all__ = ["write_report", "render_report", "visible_kpis"]
 
 _TEMPLATES = Path(__file__).parent / "templates"
-
-
-def visible_kpis(catalog: Any, disclosure: str) -> list[str]:
-    """Ids of the KPIs at or below a disclosure level (``public`` < ``wco`` < ``restricted`` < ``confidential``).
-
-    Example:
-        >>> import pmm
-        >>> cat = pmm.load_catalog("wco-pmm")
-        >>> len(visible_kpis(cat, "public")) < len(visible_kpis(cat, "confidential")) == len(cat.kpis)
-        True
-    """
-    if disclosure not in DISCLOSURE_ORDER:
-        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
-    allowed = set(DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1])
-    return [k.id for k in catalog.kpis if k.disclosure in allowed]
 
 
 def fmt(x: Any, digits: int = 1) -> str:
@@ -64,6 +49,11 @@ def fmt(x: Any, digits: int = 1) -> str:
     if x.is_integer() and abs(x) >= 10:
         return f"{x:,.0f}"
     return f"{x:,.{digits if abs(x) >= 1 else digits + 1}f}"
+
+
+def _whole(x: Any) -> str:
+    """A percentile for display: a whole number (``7``, ``45``, ``100``) whatever its size, ``–`` when missing."""
+    return "–" if x is None or pd.isna(x) else f"{float(x):.0f}"
 
 
 def _signed(x: Any, digits: int = 1) -> str:
@@ -209,7 +199,7 @@ class _Context:
                          "value": fmt(value), "level": level,
                          "status": ("imputed" if r.imputed else r.status) if r is not None else "missing",
                          "label": self.levels_named[level - 1] if level else "", "sort_value": _sort(value),
-                         "percentile": "suppressed" if suppressed else fmt(pct, 0),
+                         "percentile": "suppressed" if suppressed else _whole(pct),
                          "pct_sort": "" if pct is None or pd.isna(pct) else f"{float(pct):.3f}",
                          "change": change, "level_change": level_change,
                          "score": r.score if r is not None else None})
@@ -284,10 +274,9 @@ class _Context:
         return [(c.replace("_", " "), str(v)) for c, v in row.iloc[0].items() if c not in ("member", "name")]
 
     # -- methodology -------------------------------------------------------------------------
-    def method_text(self) -> str:
-        method = self.card.method
-        data = method.model_dump(mode="json") if hasattr(method, "model_dump") else method
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    def method_steps(self) -> list[tuple[str, str]]:
+        """The scoring method as sentences, only the steps and settings in use."""
+        return describe_method(self.card.method)
 
     def weights(self) -> list[dict[str, Any]]:
         cat = self.card.catalog
@@ -351,7 +340,11 @@ class _Context:
         from pmm.report.robustness import analysis_parts, vary_summary
 
         ua, indices = analysis_parts(analysis)
-        node = ua.nodes[0]
+        cat = self.card.catalog
+        shown = [n for n in ua.nodes if cat.kind(n) != "kpi" or n in self.kpis]  # never a KPI above disclosure
+        if not shown:
+            return None
+        node = shown[0]
         stats = ua.rank_stats[ua.rank_stats["node"] == node]
         if "period" in stats.columns:
             here = stats[stats["period"].astype(str) == str(self.period)]
@@ -425,6 +418,11 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
     if peers is not None:
         peer_members(card, card.scores["member"].iloc[0], peers)  # raises with a hint when unknown
     cat = card.catalog
+    visible_kpis(cat, disclosure)  # raises on an unknown level
+    withheld = [] if disclosure == "confidential" else disclosure_table(cat, card.weights, disclosure)
+    card = card.disclosed(disclosure)  # hidden KPIs out, revealing group scores suppressed (every table and chart)
+    suppressed = [] if disclosure == "confidential" else \
+        [cat.name(n) for n in withheld.loc[~withheld["published"], "node"]]
     ctx = _Context(card, period, peers, disclosure, min_group_size, accounting,
                    title or f"{cat.framework.name}: scorecard {period}")
     member_ids = ctx.member_ids
@@ -440,11 +438,11 @@ def render_report(card: Any, *, period: Any = None, peers: str | None = None, di
         title=ctx.title, cat=cat, framework=cat.framework, period=period, previous=ctx.previous,
         periods=periods, peers=peers, disclosure=disclosure, min_group_size=min_group_size,
         dims=[(d, cat.name(d)) for d in ctx.dims], ranking=ctx.ranking(), coverage=ctx.coverage(),
-        coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_text(),
+        coverage_members=member_ids, peer_groups=ctx.peer_groups(), pages=pages, method=ctx.method_steps(),
         weights=ctx.weights(), thresholds=ctx.thresholds(), provenance=ctx.provenance(),
         accounting=ctx.accounting_table(), trends=ctx.trends(), robustness=ctx.robustness(uncertainty),
         audit=ctx.audit(),
-        n_hidden=len(cat.kpis) - len(ctx.kpis), version=__version__,
+        n_hidden=len(cat.kpis) - len(ctx.kpis), suppressed=suppressed, version=__version__,
         level_labels=ctx.levels_named, level_styles=_level_styles(len(ctx.levels_named)),
         without_values=[ctx._label(m) for m in ctx.without_values],
         generated=build_time().strftime("%Y-%m-%d %H:%M UTC"),

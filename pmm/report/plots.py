@@ -162,27 +162,42 @@ def radar(card: Any, member: str, *, period: Any = None, peers: str | None = Non
     angles = np.linspace(0, 2 * np.pi, len(nodes), endpoint=False)
     closed = np.append(angles, angles[0])
     label = f"peer median ({peers}, n={len(group)})" if peers else f"median of all (n={len(group)})"
-    ax.plot(closed, np.append(median, median[0]), color=PEER_COLOUR, linestyle="--", linewidth=1.5, label=label)
-    ax.plot(closed, np.append(own, own[0]), color=MEMBER_COLOUR, linewidth=2, label=member)
+    ax.plot(closed, np.append(median, median[0]), color=PEER_COLOUR, linestyle="--", linewidth=1.5,
+            label=literal(label))
+    ax.plot(closed, np.append(own, own[0]), color=MEMBER_COLOUR, linewidth=2, label=literal(str(member)))
     ax.fill(closed, np.append(own, own[0]), color=MEMBER_COLOUR, alpha=0.15)
     ax.set_xticks(angles)
     ax.set_xticklabels([_short(card.catalog.name(n)) for n in nodes], fontsize=8)
     top = np.nanmax(np.concatenate([own, median, [100.0]])) if np.isfinite(own).any() else 100.0
     ax.set_ylim(0, top)
     ax.tick_params(axis="y", labelsize=7)
-    ax.set_title(f"{member}, {period}", fontsize=10)
+    ax.set_title(literal(f"{member}, {period}"), fontsize=10)
     ax.legend(loc="lower left", bbox_to_anchor=(-0.32, -0.3), fontsize=7, frameon=False)
     return ax
 
 
 def _short(name: str, width: int = 22) -> str:
-    """Wrap a long node name on two lines for axis labels."""
+    """Wrap a long node name on two lines for axis labels (shown literally, see :func:`literal`)."""
     if len(name) <= width:
-        return name
+        return literal(name)
     cut = name.rfind(" ", 0, width)
     cut = cut if cut > 0 else width
     rest = name[cut:].strip()
-    return name[:cut] + "\n" + (rest if len(rest) <= width else rest[: width - 1] + "…")
+    return literal(name[:cut] + "\n" + (rest if len(rest) <= width else rest[: width - 1] + "…"))
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so that matplotlib shows it as written, not as maths (``$x_{1}$`` stays as typed).
+
+    Matplotlib reads text between two ``$`` as maths: a name such as ``Cost in $ per $100`` would
+    lose its dollars, and ``$\\frac{$`` would stop the chart with an error. Escaped dollars (``\\$``)
+    show as ``$``.
+
+    Example:
+        >>> literal("Revenue $ per $1,000")
+        'Revenue \\\\$ per \\\\$1,000'
+    """
+    return text.replace("$", r"\$")
 
 
 def ranking(card: Any, node: str | None = None, *, period: Any = None, highlight: str | None = None,
@@ -203,9 +218,9 @@ def ranking(card: Any, node: str | None = None, *, period: Any = None, highlight
     ax = _axes(ax, (6, max(2.0, 0.28 * len(s) + 0.8)))
     colours = [MEMBER_COLOUR if m == highlight else LEVEL_HEX.get(_int(lv), PEER_COLOUR)
                for m, lv in zip(s["member"], s["maturity"])]
-    ax.barh(s["member"].astype(str), s["score"], color=colours, edgecolor="#555555", linewidth=0.4)
+    ax.barh(s["member"].astype(str).map(literal), s["score"], color=colours, edgecolor="#555555", linewidth=0.4)
     ax.set_xlabel("score")
-    ax.set_title(f"{card.catalog.name(node)}, {period}", fontsize=10)
+    ax.set_title(literal(f"{card.catalog.name(node)}, {period}"), fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -240,7 +255,7 @@ def maturity_heatmap(card: Any, *, period: Any = None, nodes: Sequence[str] | No
     for (i, j), level in np.ndenumerate(table.to_numpy(dtype=float)):
         ax.text(j, i, "–" if np.isnan(level) else f"{level:.0f}", ha="center", va="center", fontsize=7)
     ax.set_xticks(range(len(nodes)), [_short(card.catalog.name(n), 16) for n in nodes], fontsize=7)
-    ax.set_yticks(range(len(table)), table.index.astype(str), fontsize=7)
+    ax.set_yticks(range(len(table)), table.index.astype(str).map(literal), fontsize=7)
     ax.set_title(f"Maturity level, {period}", fontsize=10)
     return ax
 
@@ -266,7 +281,7 @@ def trend(card: Any, member: str, *, nodes: Sequence[str] | None = None, ax: Axe
         ax.plot(line["period"].astype(str), line["score"], marker="o", linewidth=2.5 if is_root else 1.2,
                 color="#222222" if is_root else None, label=_short(card.catalog.name(node), 34).replace("\n", " "))
     ax.set_ylabel("score")
-    ax.set_title(f"{member}: scores over time", fontsize=10)
+    ax.set_title(literal(f"{member}: scores over time"), fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return ax
@@ -303,13 +318,14 @@ def distribution(card: Any, kpi: str, *, member: str | None = None, period: Any 
         ax.scatter(values["value"], range(len(values)), color=PEER_COLOUR, s=18)
         if member is not None and member in set(values["member"]):
             pos = list(values["member"]).index(member)
-            ax.scatter([values["value"].iloc[pos]], [pos], color=MEMBER_COLOUR, s=60, zorder=3, label=member)
+            ax.scatter([values["value"].iloc[pos]], [pos], color=MEMBER_COLOUR, s=60, zorder=3,
+                       label=literal(str(member)))
             ax.legend(fontsize=7, frameon=False)
         if len(values):
             ax.axvline(values["value"].median(), color="#444444", linestyle=":", linewidth=1)
-        ax.set_yticks(range(len(values)), values["member"].astype(str), fontsize=6)
-        ax.set_xlabel(spec.unit)
-    ax.set_title(f"{spec.name}, {period}", fontsize=9)
+        ax.set_yticks(range(len(values)), values["member"].astype(str).map(literal), fontsize=6)
+        ax.set_xlabel(literal(spec.unit))
+    ax.set_title(literal(f"{spec.name}, {period}"), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -480,7 +496,7 @@ def rank_uncertainty(ua: Any, node: str | None = None, *, period: Any = None, me
         stats = stats[stats["member"].isin(list(members))]
     stats = stats.dropna(subset=["nominal"]).sort_values(["nominal", "median"], ascending=False)
     ax = _axes(ax, (6, max(2.0, 0.24 * len(stats) + 0.9)))
-    labels = stats["member"].astype(str).tolist()
+    labels = stats["member"].astype(str).map(literal).tolist()
     y = np.arange(len(stats))
     ax.hlines(y, stats["q5"], stats["q95"], color=PEER_COLOUR, linewidth=4, alpha=0.55, label="q5–q95")
     ax.scatter(stats["median"], y, marker="|", s=120, color="#333333", label="median", zorder=3)

@@ -15,11 +15,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pmm.catalog import DISCLOSURE_ORDER, Catalog
+from pmm.catalog import Catalog
 from pmm.errors import PmmError
-from pmm.report.describe import describe_definition
+from pmm.report.describe import plain_definition
 from pmm.report.paths import output_path
 from pmm.report.xlsx import save_workbook, text_cell
+from pmm.scoring.disclosure import visible_kpi_ids
 from pmm.report.form_layout import (
     ANSWER_SEPARATOR,
     COLUMNS,
@@ -41,14 +42,15 @@ MEMBER_COLUMNS = ("member", "name", "region", "income_group")
 _MAX_INLINE_LIST = 250  # Excel limits an inline validation list to 255 characters
 
 
-def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: str = "", period: int | str = "",
+def write_template(catalog: Catalog | str | os.PathLike[str], path: str | os.PathLike[str], *, member: str = "", period: int | str = "",
                    disclosure: str = "confidential", force: bool = True) -> Path:
     """Write the self-assessment form of ``catalog`` to an ``.xlsx`` file.
 
     One sheet: the catalog, member and period cells at the top, then a row per KPI with id, name,
-    unit, definition (the question for reported KPIs), the allowed answers of categorical KPIs, a
-    value input cell validated as a decimal or against the answer list, and a status drop-down
-    (reported / not applicable / not available).
+    unit, its plain-language definition (the question for reported KPIs, else the KPI's
+    ``description``; never the formula, which the report's methodology shows), the allowed answers
+    of categorical KPIs, a value input cell validated as a decimal or against the answer list, and a
+    status drop-down (reported / not applicable / not available).
 
     Args:
         catalog: the framework whose KPIs the form asks for.
@@ -60,6 +62,9 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
 
     Returns:
         The path written.
+
+    Raises:
+        PmmError: a KPI on the form has neither a ``description`` nor (reported KPIs) a ``question``.
 
     Example:
         >>> import pmm, tempfile, pathlib
@@ -73,11 +78,18 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
 
     from pmm.report.xlstyle import INPUT_FILL, set_widths, style_header
 
+    from pmm.catalog import as_catalog
+
+    catalog = as_catalog(catalog)
     path = output_path(path, force=force, suffix=".xlsx", what="form")
-    if disclosure not in DISCLOSURE_ORDER:
-        raise PmmError(f"unknown disclosure level {disclosure!r}; expected one of {', '.join(DISCLOSURE_ORDER)}")
-    allowed = DISCLOSURE_ORDER[: DISCLOSURE_ORDER.index(disclosure) + 1]
-    kpis = [k for k in catalog.kpis if k.disclosure in allowed]
+    shown = set(visible_kpi_ids(catalog, disclosure))
+    kpis = [k for k in catalog.kpis if k.id in shown]
+    undefined = [k.id for k in kpis if plain_definition(k) is None]
+    if undefined:
+        raise PmmError(f"{len(undefined)} KPI(s) on the form have no plain-language definition: "
+                       f"{', '.join(undefined[:10])}{' …' if len(undefined) > 10 else ''}; hint: give each a "
+                       "`description:` in the catalog (what is counted, over what, in words) or, for reported KPIs, "
+                       "a `question:`; respondents read it instead of the formula")
 
     wb = Workbook()
     ws = wb.active
@@ -110,7 +122,7 @@ def write_template(catalog: Catalog, path: str | os.PathLike[str], *, member: st
     lists_sheet = None
     for row, kpi in enumerate(kpis, start=HEADER_ROW + 1):
         answers = list(kpi.maturity.answers) if kpi.categorical else []
-        values = {"kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "definition": describe_definition(kpi),
+        values = {"kpi": kpi.id, "name": kpi.name, "unit": kpi.unit, "definition": plain_definition(kpi),
                   "answers": ANSWER_SEPARATOR.join(answers)}
         for key, value in values.items():
             cell = text_cell(ws[f"{column_letter(key)}{row}"], value)

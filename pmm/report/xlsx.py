@@ -6,7 +6,7 @@ writes goes through :func:`text_cell`: it is stored as a string (``data_type 's'
 "quote prefix" so that editing the cell does not turn it into a formula either. Characters XML
 cannot hold (control characters other than tab and newline) are replaced by U+FFFD, and line
 ends become ``\\n`` (XML reads a carriage return back as a newline). :func:`save_workbook` writes to a temporary file and renames it, with every zip entry and
-the document properties stamped with :func:`~pmm.report.reproducible.build_time`.
+the document properties stamped with :func:`~pmm.reproducible.build_time`.
 
 Example:
     >>> from openpyxl import Workbook
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pmm.report.paths import atomic_write
-from pmm.report.reproducible import build_time
+from pmm.reproducible import build_time
 
 __all__ = ["text_cell", "xml_text", "save_workbook", "FORMULA_TRIGGERS"]
 
@@ -62,7 +62,7 @@ def save_workbook(wb: Any, path: str | os.PathLike[str]) -> Path:
     """Save an openpyxl workbook to ``path`` atomically, with reproducible time stamps.
 
     The zip entries' dates and the ``created``/``modified`` document properties are set to
-    :func:`~pmm.report.reproducible.build_time` (``SOURCE_DATE_EPOCH`` when set), so the same
+    :func:`~pmm.reproducible.build_time` (``SOURCE_DATE_EPOCH`` when set), so the same
     workbook saved twice gives the same bytes.
 
     Example:

@@ -8,7 +8,7 @@ clustered bar charts. The files are read back by openpyxl, Excel and LibreOffice
 
 Text is always a string cell (never a formula; text starting with ``=``, ``+``, ``-``, ``@`` … gets
 Excel's quote prefix, see :mod:`pmm.report.xlsx`), the file is written atomically, and its time
-stamps are :func:`~pmm.report.reproducible.build_time` (``SOURCE_DATE_EPOCH`` for identical bytes).
+stamps are :func:`~pmm.reproducible.build_time` (``SOURCE_DATE_EPOCH`` for identical bytes).
 
 Example:
     >>> import pandas as pd, tempfile, pathlib, openpyxl
@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pmm.report.paths import atomic_write
-from pmm.report.reproducible import build_time
+from pmm.reproducible import build_time
 from pmm.report.xlsx import FORMULA_TRIGGERS, xml_text
 
 __all__ = ["XlsxBook", "BarChart", "column_name"]

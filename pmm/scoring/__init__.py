@@ -2,7 +2,8 @@
 
 The public entry points are :func:`pmm.score`, :class:`pmm.ScoringMethod` and
 :func:`pmm.values_from_wide`; the methods are documented in ``docs/scoring.md`` and
-``docs/pipeline.md`` (the steps before normalisation: :func:`run_stages`, :func:`treat`).
+``docs/pipeline.md`` (the steps before normalisation: :func:`run_stages`, :func:`treat`). How robust
+the ranks are to the method: :func:`pmm.uncertainty` and :func:`pmm.sensitivity` (``docs/uncertainty.md``).
 
 Example:
     >>> from pmm.scoring import ScoringMethod

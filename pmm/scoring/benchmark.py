@@ -22,16 +22,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pmm.catalog.models import DISCLOSURE_ORDER
 from pmm.errors import Problem, ScoringError, did_you_mean
+from pmm.scoring.disclosure import visible_kpi_ids
 from pmm.scoring.notices import ScoringWarning
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["benchmark_table", "changes_table", "profile_table", "unknown_member"]
+__all__ = ["DOMINANCE", "assign_groups", "benchmark_table", "changes_table", "profile_table", "unknown_member"]
 
 _STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "best_member"]
+#: A peer group's statistics are suppressed when one member holds this share of its total (the dominance rule).
+DOMINANCE = 0.85
 
 
 def unknown_member(member: Any, members: Any) -> ScoringError:
@@ -46,16 +48,46 @@ def unknown_member(member: Any, members: Any) -> ScoringError:
 
 
 def _disclosed_nodes(catalog: Catalog, disclosure: str) -> set[str]:
-    if disclosure not in DISCLOSURE_ORDER:
-        raise ScoringError(Problem(f"unknown disclosure level {disclosure!r}", where="disclosure",
-                                   hint=did_you_mean(disclosure, DISCLOSURE_ORDER), code="disclosure"))
-    limit = DISCLOSURE_ORDER.index(disclosure)
-    return {n for n in catalog.walk()
-            if catalog.kind(n) != "kpi" or DISCLOSURE_ORDER.index(catalog.kpi(n).disclosure) <= limit}
+    shown = set(visible_kpi_ids(catalog, disclosure))
+    return {n for n in catalog.walk() if catalog.kind(n) != "kpi" or n in shown}
+
+
+def assign_groups(frame: pd.DataFrame, members: pd.DataFrame | None, by: str | None, *,
+                  where: str) -> pd.DataFrame:
+    """``frame`` with a ``group`` column: the members' ``by`` attribute, or "all" when ``by`` is ``None``.
+
+    Members without a value in ``by`` are left out with a ``ScoringWarning``.
+
+    Raises:
+        ScoringError: ``by`` without member attributes, or not one of their columns.
+
+    Example:
+        >>> f = pd.DataFrame({"member": ["A", "B"]})
+        >>> assign_groups(f, pd.DataFrame({"member": ["A", "B"], "region": ["EU", "AF"]}), "region",
+        ...               where="benchmark")["group"].tolist()
+        ['EU', 'AF']
+    """
+    if by is None:
+        return frame.assign(group="all")
+    if members is None:
+        raise ScoringError(Problem(f"{where} by {by!r} needs member attributes", where=where,
+                                   hint="pass members=DataFrame(member, region, …) to pmm.score", code="members"))
+    if by not in members.columns or by == "member":
+        raise ScoringError(Problem(f"members have no column {by!r}", where=where,
+                                   hint=did_you_mean(by, [c for c in members.columns if c != "member"]),
+                                   code="unknown_column"))
+    groups = dict(zip(members["member"], members[by]))
+    label = frame["member"].map(groups)
+    unassigned = sorted(set(frame.loc[label.isna(), "member"]), key=str)
+    if unassigned:
+        warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the {where}",
+                      ScoringWarning, stacklevel=4)
+    return frame.assign(group=label)[label.notna()]
 
 
 def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog: Catalog | None, *,
-                    by: str | None = None, min_group_size: int = 3, disclosure: str | None = None) -> pd.DataFrame:
+                    by: str | None = None, min_group_size: int = 3, disclosure: str | None = None,
+                    dominance: float = DOMINANCE) -> pd.DataFrame:
     """Per peer group, period and node: group statistics, and each member's place in its group.
 
     Args:
@@ -64,6 +96,12 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         catalog: the catalog (needed for ``disclosure``).
         by: a column of ``members`` defining peer groups; ``None`` puts every member in group "all".
         min_group_size: groups with fewer members with a score have their statistics suppressed.
+        dominance: groups where one member's score is at least this share of the group's total
+            (of absolute scores) have their statistics suppressed too: its statistics would
+            nearly be that member's score. A group suppressed in one period is suppressed in
+            every period (comparing periods would otherwise reveal it). Statistics use only the
+            scores given: pass the scores of :meth:`Scorecard.disclosed` (as
+            ``Scorecard.benchmark(disclosure=…)`` does) and suppressed cells stay out of them.
         disclosure: keep only KPIs at or below this disclosure level (public < wco < restricted <
             confidential); groups and the index are always kept.
 
@@ -74,28 +112,19 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         ``percentile`` = 100·(ascending min-rank − 1)/(n − 1); ``group_rank`` 1 = best;
         ``best_member`` is the first member (by code) with the group's highest score.
     """
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
+        raise ScoringError(Problem(f"min_group_size must be a whole number of at least 1, found {min_group_size!r}",
+                                   where="benchmark", hint="e.g. min_group_size=3", code="min_group_size"))
+    if not 0 < dominance <= 1:
+        raise ScoringError(Problem(f"dominance must be a share in (0, 1], found {dominance!r}", where="benchmark",
+                                   hint="e.g. dominance=0.85 (one member with 85 % of the group total)",
+                                   code="dominance"))
     frame = scores[["member", "period", "node", "kind", "score", "insufficient_data"]]
     if disclosure is not None:
         if catalog is None:
             raise ScoringError(Problem("disclosure filtering needs the catalog", where="disclosure"))
         frame = frame[frame["node"].isin(_disclosed_nodes(catalog, disclosure))]
-    if by is None:
-        frame = frame.assign(group="all")
-    else:
-        if members is None:
-            raise ScoringError(Problem(f"benchmark by {by!r} needs member attributes", where="benchmark",
-                                       hint="pass members=DataFrame(member, region, …) to pmm.score", code="members"))
-        if by not in members.columns or by == "member":
-            raise ScoringError(Problem(f"members have no column {by!r}", where="benchmark",
-                                       hint=did_you_mean(by, [c for c in members.columns if c != "member"]),
-                                       code="unknown_column"))
-        groups = dict(zip(members["member"], members[by]))
-        label = frame["member"].map(groups)
-        unassigned = sorted(set(frame.loc[label.isna(), "member"]), key=str)
-        if unassigned:
-            warnings.warn(f"members {unassigned[:10]} have no {by!r} and are left out of the benchmark",
-                          ScoringWarning, stacklevel=3)
-        frame = frame.assign(group=label)[label.notna()]
+    frame = assign_groups(frame, members, by, where="benchmark")
     frame = frame.assign(_period=pd.factorize(frame["period"], use_na_sentinel=False)[0])
     keys = ["group", "_period", "node"]
     grouped = frame.groupby(keys, sort=False, dropna=False)["score"]
@@ -112,7 +141,11 @@ def benchmark_table(scores: pd.DataFrame, members: pd.DataFrame | None, catalog:
         out["percentile"] = 100.0 * (out.pop("_up") - 1.0) / (out["n"] - 1.0)
     out["gap_to_median"] = out["score"] - out["median"]
     out["gap_to_best"] = out["score"] - out["max"]
-    out["suppressed"] = out["n"] < min_group_size
+    absolute = frame["score"].abs().groupby([frame[k] for k in keys], sort=False, dropna=False)
+    share = (absolute.max() / absolute.sum()).rename("_top")
+    out = out.join(share, on=keys)
+    small, dominated = out["n"] < min_group_size, out.pop("_top").fillna(0.0) >= dominance
+    out["suppressed"] = (small | dominated).groupby([out["group"], out["node"]], dropna=False).transform("any")
     shown = ~out["suppressed"]
     for column in ["mean", "median", "q1", "q3", "min", "max", "group_rank", "percentile", "gap_to_median",
                    "gap_to_best"]:

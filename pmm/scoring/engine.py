@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timezone
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from pmm.errors import Problem, ScoringError
+from pmm.reproducible import build_time
 from pmm.scoring.levels import averaging, kpi_levels, mean_level, score_bands, weakest_link
 from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.notices import ScoringWarning
@@ -102,7 +102,7 @@ def score(values: pd.DataFrame, catalog: Catalog | str | Path, method: ScoringMe
         "pmm_version": __version__,
         "input_rows": {"values": data.input_rows, "members": 0 if members is None else len(members)},
         "pipeline": _pipeline_counts(resolved, stages, data),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": build_time().isoformat(timespec="seconds"),
     }
     return Scorecard(
         catalog=catalog, method=resolved, members=member_table,

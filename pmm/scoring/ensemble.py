@@ -29,8 +29,8 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,17 +109,55 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
     Raises:
         ScoringError: weight noise on a variant with PCA weights.
     """
-    stage_cache: dict[str, StageResult] = {}
+    discrete = [spec for spec in design.inputs if isinstance(spec, Discrete)]
+    keys = np.unique(design.choice[:, [j for j, spec in enumerate(design.inputs) if isinstance(spec, Discrete)]],
+                     axis=0)
+    variants = [base, *(variant_method(base, discrete, key.tolist()) for key in keys)]
+    stages = _stage_results(variants, data, catalog, members)
 
     def stages_of(method: ScoringMethod) -> StageResult:
-        """The pipeline stages of a variant, computed once per distinct set of stage sections."""
-        key = method.model_dump_json(include=set(STAGE_SECTIONS))
-        if key not in stage_cache:
-            stage_cache[key] = run_stages(data.numeric[None], build_context(catalog, method, data, members))
-        return stage_cache[key]
+        return stages[_stage_key(method)]
 
     with _one_blas_thread():
         return _run(data, catalog, base, design, nodes, stages_of, progress)
+
+
+def _stage_key(method: ScoringMethod) -> str:
+    return method.model_dump_json(include=set(STAGE_SECTIONS))
+
+
+def _stage_results(methods: Sequence[ScoringMethod], data: KpiData, catalog: Catalog,
+                   members: pd.DataFrame | None) -> dict[str, StageResult]:
+    """The pipeline stages of every distinct variant (by its stage sections).
+
+    Variants that differ only in their ``treat`` parameters share one run of the stages: their treatments
+    ride the replication axis (``winmax`` … of shape ``(rep, 1, kpi)``), one replication per variant.
+    """
+    batches: dict[str, dict[str, ScoringMethod]] = {}
+    for method in methods:
+        shared = method.model_dump_json(include=set(STAGE_SECTIONS) - {"treat"}) + str(method.treat is None)
+        batches.setdefault(shared, {}).setdefault(_stage_key(method), method)
+    out: dict[str, StageResult] = {}
+    for batch in batches.values():
+        contexts = [build_context(catalog, method, data, members) for method in batch.values()]
+        context = contexts[0]
+        if len(contexts) > 1:  # all run 'treat' (the batch key says so) and differ only there
+            context = replace(context, treat_args={name: np.stack([c.treat_args[name] for c in contexts])[:, None, :]
+                                                   for name in context.treat_args})
+        result = run_stages(np.repeat(data.numeric[None], len(contexts), axis=0), context)
+        for r, key in enumerate(batch):
+            out[key] = _replication(result, r)
+    return out
+
+
+def _replication(result: Any, r: int) -> Any:
+    """Replication ``r`` of a stage result: every array (also of the nested treatment result) cut to ``[r:r+1]``."""
+    if isinstance(result, np.ndarray):
+        return result[r:r + 1]
+    if is_dataclass(result):
+        return replace(result, **{f.name: _replication(getattr(result, f.name), r) for f in fields(result)
+                                  if f.init})
+    return result
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[object]:

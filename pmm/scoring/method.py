@@ -46,7 +46,7 @@ MATURITY_METHODS: tuple[str, ...] = MaturityMethod.__args__
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)  # numbers must be finite
 
 
 #: The data stages of the pipeline, in order (``card.stage(name)``); the method sections that make them.
@@ -115,7 +115,8 @@ class TreatSpec(_Spec):
     these keys for that KPI (``treat: none`` leaves it untreated).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, serialize_by_alias=True,
+                              allow_inf_nan=False)
 
     method: Literal["winsorise", "boxcox"] = "winsorise"
     winmax: int | None = Field(5, ge=0, description="Stop when the winsorised tie blocks reach this size (null: no limit).")

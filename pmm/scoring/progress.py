@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pmm.errors import Problem, ScoringError
+from pmm.scoring.values import year_periods
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -59,6 +60,8 @@ def goal_overrides(values: pd.DataFrame) -> pd.DataFrame | None:
     out = values[keys].copy()
     if "period" not in out.columns:
         out.insert(1, "period", None)
+    else:
+        out["period"] = year_periods(out["period"])          # the periods pmm.score uses ("2024" → 2024)
     problems = []
     for column in present:
         number = pd.to_numeric(values[column], errors="coerce").astype(float)

@@ -120,6 +120,11 @@ class Sensitivity:
     analysis: Uncertainty
     uncertainty: Uncertainty
 
+    def __repr__(self) -> str:
+        top = self.indices.sort_values("total", ascending=False)["input"].tolist()
+        return (f"Sensitivity(target {self.node!r}, {self.analysis.n_runs} runs, inputs by total index: "
+                f"{', '.join(top)})")
+
     @property
     def runs(self) -> pd.DataFrame:
         """The parameters of every run (see :attr:`Uncertainty.runs`)."""

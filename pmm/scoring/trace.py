@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +47,8 @@ class PipelineTrace:
         screening: one row per member and period (``None`` without ``screen``).
         treatment: one row per KPI and period (``None`` without ``treat``).
         treatment_points: one row per treated value (``None`` without ``treat``).
+        aggregated_table: the ``aggregated`` stage as a table, when it is not built from ``arrays``
+            (a disclosed view, see :meth:`restricted`).
     """
 
     members: tuple[Any, ...]
@@ -58,6 +60,7 @@ class PipelineTrace:
     screening: pd.DataFrame | None
     treatment: pd.DataFrame | None
     treatment_points: pd.DataFrame | None
+    aggregated_table: pd.DataFrame | None = None
 
     @classmethod
     def build(cls, stages: StageResult, context: StageContext, result: PlanResult, data: KpiData,
@@ -76,12 +79,37 @@ class PipelineTrace:
                    nodes=tuple(plan.nodes[i] for i in order), arrays=arrays, imputed=stages.imputed_cells[0],
                    screening=screening, treatment=treatment, treatment_points=points)
 
+    def restricted(self, visible: set[str], scores: pd.DataFrame) -> PipelineTrace:
+        """The trace as published at a disclosure level: only the ``visible`` KPIs; ``aggregated`` from ``scores``.
+
+        ``scores`` is the disclosed scores table (hidden KPIs removed, revealing groups blank).
+
+        Example:
+            >>> import pmm
+            >>> card = pmm.demo_scorecard(members=4)
+            >>> public = card.disclosed("public")
+            >>> set(public.stage("raw")["kpi"]) == set(public.levels["kpi"])
+            True
+        """
+        keep = [i for i, k in enumerate(self.kpis) if k in visible]
+        kpis = tuple(self.kpis[i] for i in keep)
+
+        def only(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+            return None if frame is None else frame[frame["kpi"].isin(visible)].reset_index(drop=True)
+
+        aggregated = scores[["member", "period", "node", "score"]].rename(columns={"score": "value"})
+        return replace(self, kpis=kpis, arrays={n: a[..., keep] for n, a in self.arrays.items() if n != "aggregated"},
+                       imputed=self.imputed[..., keep], treatment=only(self.treatment),
+                       treatment_points=only(self.treatment_points), aggregated_table=aggregated.reset_index(drop=True))
+
     def stage(self, name: str) -> pd.DataFrame:
         """The long table of one stage: ``member, period, kpi, value, imputed`` (``node`` for ``aggregated``).
 
         Raises:
             ScoringError: an unknown stage name.
         """
+        if name == "aggregated" and self.aggregated_table is not None:
+            return self.aggregated_table.copy()
         if name not in self.arrays:
             raise ScoringError(Problem(f"unknown stage {name!r}", where="stage", hint=did_you_mean(name, STAGES),
                                        code="unknown_stage"))

@@ -62,6 +62,11 @@ class Uncertainty:
     periods: tuple[Any, ...]
     ensemble: EnsembleResult = field(repr=False)
 
+    def __repr__(self) -> str:
+        inputs = ", ".join(spec.path for spec in self.design.inputs)
+        return (f"Uncertainty({self.n_runs} runs varying {inputs}; nodes {list(self.nodes)}; "
+                f"{len(self.members)} members × {len(self.periods)} period(s); {len(self.ensemble.failures)} failed)")
+
     @property
     def nodes(self) -> tuple[str, ...]:
         """The nodes whose scores and ranks were kept."""

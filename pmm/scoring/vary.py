@@ -134,27 +134,28 @@ def _check_section_path(path: str, base: dict[str, Any]) -> None:
     section = keys[0]
     if section in _NO_EFFECT:
         raise vary_error(path, f"varying {section!r} cannot change the results: {_NO_EFFECT[section]}",
-                     hint="vary normalise, weights, aggregate or a pipeline step the method runs", code="vary_path")
+                         hint="vary normalise, weights, aggregate or a pipeline step the method runs", code="vary_path")
     if section not in base:
         raise vary_error(path, f"{section!r} is not a section of the scoring method",
-                     hint=did_you_mean(section, [*(s for s in base if s not in _NO_EFFECT), EXCLUDE]), code="vary_path")
+                         hint=did_you_mean(section, [*(s for s in base if s not in _NO_EFFECT), EXCLUDE]),
+                         code="vary_path")
     if base[section] is None:
         raise vary_error(path, f"the base method does not run {section!r}, so {path!r} has nothing to vary",
-                     hint=f"add a {section!r} section to the method, or drop this path", code="vary_step")
+                         hint=f"add a {section!r} section to the method, or drop this path", code="vary_step")
     target: Any = base[section]
     for depth, key in enumerate(keys[1:], start=1):
         if not isinstance(target, dict) or key not in target:
             where = ".".join(keys[:depth])
             options = list(target) if isinstance(target, dict) else []
             raise vary_error(path, f"{key!r} is not a key of {where!r}",
-                         hint=did_you_mean(key, options) if options else f"{where!r} has no keys", code="vary_path")
+                             hint=did_you_mean(key, options) if options else f"{where!r} has no keys", code="vary_path")
         target = target[key]
 
 
 def _discrete(path: str, spec: Any, base: ScoringMethod, catalog: Catalog) -> Discrete:
     if not isinstance(spec, (list, tuple)) or not spec:
         raise vary_error(path, f"expected a non-empty list of alternatives, found {spec!r}",
-                     hint="e.g. aggregate.method: [arithmetic, geometric]", code="vary_alternatives")
+                         hint="e.g. aggregate.method: [arithmetic, geometric]", code="vary_alternatives")
     out = Discrete(path, tuple(spec))
     for i, alternative in enumerate(out.alternatives):
         try:
@@ -162,8 +163,8 @@ def _discrete(path: str, spec: Any, base: ScoringMethod, catalog: Catalog) -> Di
         except ValidationError as exc:
             details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise vary_error(path, f"alternative {i + 1} ({alternative!r}) is not a valid method: {details}",
-                         hint="see docs/scoring.md for each section's keys and methods",
-                         code="vary_alternative") from None
+                             hint="see docs/scoring.md for each section's keys and methods",
+                             code="vary_alternative") from None
         except ScoringError as exc:
             raise vary_error(path, f"alternative {i + 1} ({alternative!r}): {exc}", code="vary_alternative") from None
     return out
@@ -172,7 +173,7 @@ def _discrete(path: str, spec: Any, base: ScoringMethod, catalog: Catalog) -> Di
 def _exclude(spec: Any, catalog: Catalog) -> Discrete:
     if not isinstance(spec, (list, tuple)) or not spec:
         raise vary_error(EXCLUDE, f"expected a non-empty list of node-id lists, found {spec!r}",
-                     hint="e.g. exclude: [[], [kpi_a], [kpi_b, kpi_c]]", code="vary_alternatives")
+                         hint="e.g. exclude: [[], [kpi_a], [kpi_b, kpi_c]]", code="vary_alternatives")
     known = set(catalog.walk())
     alternatives = []
     for alt in spec:
@@ -180,7 +181,7 @@ def _exclude(spec: Any, catalog: Catalog) -> Discrete:
         for node in ids:
             if node not in known or node == catalog.root:
                 raise vary_error(EXCLUDE, f"{node!r} is not a KPI or group of the catalog",
-                             hint=did_you_mean(str(node), known - {catalog.root}), code="vary_exclude")
+                                 hint=did_you_mean(str(node), known - {catalog.root}), code="vary_exclude")
         alternatives.append(tuple(ids))
     return Discrete(EXCLUDE, tuple(alternatives))
 
@@ -189,21 +190,23 @@ def _noise(spec: Mapping[str, Any], base: ScoringMethod, catalog: Catalog) -> We
     unknown = set(spec) - {"noise", "levels", "n_draws"}
     if unknown:
         raise vary_error("weights", f"unknown key(s) {sorted(unknown)} in the weight noise",
-                     hint="weights: {noise: 0.25, levels: [1, 2], n_draws: 100 (optional)}", code="vary_noise")
+                         hint="weights: {noise: 0.25, levels: [1, 2], n_draws: 100 (optional)}", code="vary_noise")
     if base.weights.method == "pca":
         raise vary_error("weights", "the base method uses PCA weights, which come from the data and take no noise",
-                     hint="use catalog or equal weights, or vary 'weights' as a list of sections", code="vary_noise")
+                         hint="use catalog or equal weights, or vary 'weights' as a list of sections",
+                         code="vary_noise")
     noise = spec.get("noise")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 1:
         raise vary_error("weights", f"noise must be a number in [0, 1), found {noise!r}",
-                     hint="each weight is multiplied by U(1 − noise, 1 + noise); 0.25 means ±25 %", code="vary_noise")
+                         hint="each weight is multiplied by U(1 − noise, 1 + noise); 0.25 means ±25 %",
+                         code="vary_noise")
     group_levels = sorted({catalog.level(n) for n in catalog.walk() if n != catalog.root})
     levels = spec.get("levels", group_levels)
     levels = [levels] if isinstance(levels, int) else levels
     if not isinstance(levels, (list, tuple)) or not levels or any(lv not in group_levels for lv in levels):
         raise vary_error("weights", f"levels must be a non-empty list of levels with weights {group_levels}, "
-                     f"found {levels!r}", hint="1 = KPIs, 2 = their parents …; the index itself has no weight",
-                     code="vary_noise")
+                         f"found {levels!r}", hint="1 = KPIs, 2 = their parents …; the index itself has no weight",
+                         code="vary_noise")
     n_draws = spec.get("n_draws")
     if n_draws is not None and (isinstance(n_draws, bool) or not isinstance(n_draws, int) or n_draws < 1):
         raise vary_error("weights", f"n_draws must be a positive integer, found {n_draws!r}", code="vary_noise")

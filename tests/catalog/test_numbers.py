@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pmm
 from pmm.catalog import loader
@@ -165,3 +167,43 @@ def _write(tmp_path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as f:
         f.write(VALID)
     return path
+
+
+@pytest.mark.parametrize("method, field", [({"normalise": {"method": "goalposts", "lower": 0, "upper": math.inf}}, "upper"),
+                                           ({"normalise": {"method": "zscore", "sd": math.nan}}, "sd"),
+                                           ({"aggregate": {"method": "power", "p": math.inf}}, "p")])
+def test_scoring_method_numbers_must_be_finite(method, field):
+    import pandas as pd
+
+    values = pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [40.0, 90.0]})
+    with pytest.raises(pmm.errors.ScoringError, match=rf"{field}: Input should be a finite number"):
+        pmm.score(values, pmm.load_catalog("rbm-example"), method=method)
+
+
+def test_a_kpi_override_at_infinity_is_a_scoring_error(tmp_path):
+    import pandas as pd
+
+    text = VALID.replace("    target: 80\n", "    target: 80\n    normalise: {method: goalposts, lower: 0, upper: .inf}\n")
+    catalog = _load(tmp_path, text)
+    values = pd.DataFrame({"member": ["A", "B"], "kpi": "k1", "value": [40.0, 90.0]})
+    with pytest.raises(pmm.errors.ScoringError, match="upper: Input should be a finite number"):
+        pmm.score(values, catalog)
+
+
+_FIELDS = [("    weight: 1\n    target", "    weight: {}\n    target"), ("    target: 80", "    target: {}"),
+           ("{lower: 0, upper: 100}", "{{lower: {}, upper: 100}}"), ("thresholds: [10, 20]", "thresholds: [{}, 20]"),
+           ("agg: count, scale: 1}", "agg: count, scale: {}}}"), ("    alt: {g: 2}", "    alt: {{g: {}}}")]
+_BAD = ([".inf", "-.inf", ".nan", ".NaN", "+.INF", "true", "false", "yes", "null_text", "1e5", "0x1p3", "'12'", '"7.5"',
+         "ten", "1_000_000_000e", "[1]"])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(_FIELDS), bad=st.sampled_from(_BAD))
+def test_any_bad_number_in_any_numeric_field_is_refused_at_its_line(tmp_path, field, bad):
+    old, template = field
+    new = template.format(bad)
+    text = VALID.replace(old, new)
+    with pytest.raises(CatalogError) as info:
+        _load(tmp_path, text)
+    line = _line_of(text, new.splitlines()[0])
+    assert any(f"catalog.yaml:{line}:" in p.where for p in info.value.problems), str(info.value)

@@ -71,9 +71,32 @@ def test_scores_compare_across_years_whoever_else_is_reviewed(card, catalog, ret
     np.testing.assert_allclose(alone["score"].to_numpy(float), among["score"].to_numpy(float), rtol=0, atol=1e-9)
 
 
+def test_trends_and_cagr_over_the_decade(card, returns):
+    trends = card.trends("resources_mobilised", since=2011).set_index("member")
+    # XBA: USD 4.00 m in 2011 to 8.00 m in 2020 -> doubled in nine years: CAGR 2^(1/9) - 1 = 8.006 %
+    xba = trends.loc["XBA"]
+    assert (xba["n_periods"], xba["first_value"], xba["last_value"], xba["change"]) == (10, 4.0, 8.0, 4.0)
+    assert xba["cagr"] == pytest.approx(2 ** (1 / 9) - 1, abs=1e-12)
+    series = returns.query("member == 'XBA'")
+    assert xba["slope"] == pytest.approx(np.polyfit(series["year"], series["resources_mobilised"], 1)[0], abs=1e-12)
+    # XBG joined in 2014: seven returns, growth over six years
+    g = returns.query("member == 'XBG'").set_index("year")["resources_mobilised"]
+    assert (trends.loc["XBG", "n_periods"], trends.loc["XBG", "first_period"]) == (7, 2014)
+    assert trends.loc["XBG", "cagr"] == pytest.approx((g[2020] / g[2014]) ** (1 / 6) - 1, abs=1e-12)
+    # XBE missed 2017: nine returns, the gap is skipped (not a zero) and the span is still nine years
+    e = returns.query("member == 'XBE'").dropna().set_index("year")["resources_mobilised"].astype(float)
+    assert trends.loc["XBE", "n_periods"] == 9
+    assert trends.loc["XBE", "cagr"] == pytest.approx((e[2020] / e[2011]) ** (1 / 9) - 1, abs=1e-12)
+    assert trends.loc["XBE", "slope"] == pytest.approx(np.polyfit(e.index, e.to_numpy(), 1)[0], abs=1e-12)
+
+
 def test_the_script_writes_the_review(tmp_path):
     with pytest.warns(ScoringWarning):
         runpy.run_path(str(EXAMPLE / "run.py"))["main"](tmp_path)
     by_year = pd.read_csv(tmp_path / "scores_by_year.csv", index_col=0)
     assert by_year.shape == (8, 10)
+    trends = pd.read_csv(tmp_path / "trends.csv").set_index(["node", "member"])
+    assert trends.loc[("resources_mobilised", "XBA"), "cagr"] == pytest.approx(2 ** (1 / 9) - 1)
+    assert trends.index.get_level_values("node").unique().tolist() == [
+        "resources_mobilised", "projects_active", "partnerships_active", "ten-year-review"]
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

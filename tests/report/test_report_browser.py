@@ -112,25 +112,52 @@ def _pdf_pages(html: Path, tmp_path: Path) -> int:
     return int(re.findall(rb"/Count (\d+)", data)[-1])
 
 
-def test_report_prints_each_member_on_new_pages(tmp_path):
-    """Print a short report (rbm-example, 5 members): the print rule that starts every scorecard on
-    a new page adds pages compared with the same file without it."""
+def _without(html: str, pattern: str) -> str:
+    return re.sub(pattern, "", html, flags=re.S)
+
+
+_MEMBERS = r'<section class="member".*?</section>\n'
+
+
+def test_report_prints_one_page_per_administration_and_the_heatmap_whole(demo, tmp_path):
+    """A4 portrait: removing the 22 member sections removes exactly 22 pages (one page each), and
+    the heatmap takes exactly one page of its own (it starts a page and is not split)."""
+    html = demo.report.read_text(encoding="utf-8")
+    assert "@page { size: A4 portrait;" in html
+    variants = {"all": html, "no members": _without(html, _MEMBERS)}
+    before_members = html[: html.index('<section class="member"')]
+    variants["overview"] = before_members + "</main></body></html>"
+    variants["overview without heatmap"] = _without(variants["overview"], r'<section id="heatmap">.*?</section>\n')
+    pages = {}
+    for name, text in variants.items():
+        path = tmp_path / (name.replace(" ", "-") + ".html")
+        path.write_text(text, encoding="utf-8")
+        pages[name] = _pdf_pages(path, tmp_path)
+    assert pages["all"] - pages["no members"] == 22, pages
+    assert pages["overview"] - pages["overview without heatmap"] == 1, pages
+
+
+def test_report_fits_a_1280_px_window_even_with_160_members(demo, tmp_path):
+    """No horizontal scrolling at 1,280 px: the member bar wraps, wide tables scroll in their own box."""
     import pandas as pd
 
     import pmm
 
     cat = pmm.load_catalog("rbm-example")
     rng = np.random.default_rng(0)
+    members = [f"M{i:03d}" for i in range(160)]  # as many as the World Bank LPI
     rows = [(m, p, k.id, str(rng.choice(list(k.maturity.answers))) if k.categorical else float(rng.uniform(0, 100)))
-            for m in ("AAA", "BBB", "CCC", "DDD", "EEE") for p in (2023, 2024) for k in cat.kpis]
+            for m in members for p in (2023, 2024) for k in cat.kpis]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         card = pmm.score(pd.DataFrame(rows, columns=["member", "period", "kpi", "value"]), cat)
-    page = pmm.write_report(card, tmp_path / "report.html")
-    rule = ".member, #methodology { page-break-before: always; }"
-    html = page.read_text(encoding="utf-8")
-    assert html.count(rule) == 1
-    flat = tmp_path / "flat.html"
-    flat.write_text(html.replace(rule, ""), encoding="utf-8")
-    with_breaks, without = _pdf_pages(page, tmp_path), _pdf_pages(flat, tmp_path)
-    assert with_breaks >= 5 + 2 and with_breaks > without
+    probe = ('<script>document.body.setAttribute("data-width", document.documentElement.scrollWidth);'
+             'document.body.setAttribute("data-nav", document.querySelector("nav.toc").scrollWidth);</script></body>')
+    for page in (pmm.write_report(card, tmp_path / "lpi.html"), demo.report):
+        probed = tmp_path / f"probe-{page.stem}.html"
+        probed.write_text(page.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
+        result = _chromium(probed, tmp_path, "--window-size=1280,900", "--dump-dom")
+        assert _console_errors(result.stderr) == []
+        width = int(re.search(r'data-width="(\d+)"', result.stdout).group(1))
+        nav = int(re.search(r'data-nav="(\d+)"', result.stdout).group(1))
+        assert width <= 1280 and nav <= 1280, (page.name, width, nav)

@@ -212,3 +212,27 @@ def test_n_a_in_a_values_csv_is_not_applicable_not_missing(tmp_path):
     path.write_text("member,kpi,value,status\nAAA,usefulness,n/a,ok\n", encoding="utf-8")
     with pytest.raises(pmm.errors.PmmError, match="value 'n/a' with another status"):
         read_table(path)
+
+
+def test_forms_show_the_plain_definition_and_the_report_keeps_the_formula(tmp_path, small_card):
+    path = pmm.write_template("wco-pmm", tmp_path / "form.xlsx")
+    ws = openpyxl.load_workbook(path)["self-assessment"]
+    shown = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(8, ws.max_row + 1) if ws.cell(r, 1).value}
+    catalog = pmm.load_catalog("wco-pmm")
+    for kpi in catalog.kpis:
+        expected = kpi.definition.question if kpi.definition.type == "reported" and kpi.definition.question \
+            else kpi.description
+        assert shown[kpi.id] == expected.strip(), kpi.id
+    assert not any("coalesce" in text or " in declarations" in text for text in shown.values())
+    html = pmm.render_report(small_card)
+    assert "coalesce(single_window, False)" in html  # the methodology still has the formula
+
+
+def test_a_form_needs_a_plain_definition_for_every_kpi(tmp_path):
+    text = CATALOG.read_text(encoding="utf-8").replace(
+        "    description: Whether the administration uses advanced analytics to select consignments for control.\n", "")
+    (tmp_path / "c.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(pmm.errors.PmmError, match=r"1 KPI\(s\) on the form have no plain-language definition: "
+                                                  r"ai_use; hint: give each a `description:`"):
+        write_template(pmm.load_catalog(tmp_path / "c.yaml"), tmp_path / "f.xlsx")
+    assert not (tmp_path / "f.xlsx").exists()

@@ -7,8 +7,8 @@ import re
 
 import matplotlib.pyplot
 import openpyxl
+import pandas as pd
 import pytest
-import yaml
 
 import pmm
 from pmm.catalog import DISCLOSURE_ORDER
@@ -99,8 +99,12 @@ def test_member_page_has_radar_trend_and_strengths(page, card):
 
 
 def test_methodology_names_method_weights_hash_and_notice(page, card, demo):
-    method = html.unescape(re.search(r'<pre id="method">(.*?)</pre>', page, re.S).group(1))
-    assert yaml.safe_load(method) == card.method.model_dump(mode="json")
+    method = {row[0]: row[1] for row in _table(page, "method-table")}
+    # the settings in use, as sentences (demo: goalposts, catalog weights, arithmetic mean, mean of levels)
+    assert list(method) == ["Normalisation", "Weights", "Aggregation", "Maturity levels"]
+    assert method["Normalisation"].startswith("Each KPI is scored between its goalposts")
+    assert "weighted arithmetic mean" in method["Aggregation"] and "50 %" in method["Aggregation"]
+    assert "Imputation" not in method and "min_coverage" not in page and "truncate" not in page
     assert card.catalog.hash in page
     text = html.unescape(page)
     assert card.catalog.framework.notice in text and "pmm's own" in text
@@ -192,3 +196,27 @@ def test_values_without_periods_give_a_report_without_trends(small_card, tmp_pat
     ax = pmm.plot.ranking(card)
     assert len(ax.patches) == 6
     matplotlib.pyplot.close(ax.figure)
+
+
+def test_percentiles_are_whole_numbers_and_levels_have_a_legend(page, card):
+    member = card.members["member"].iloc[0]
+    rows = _table(_member_section(page, member).replace('<table class="sortable kpis">', '<table id="k">'), "k")
+    percentiles = [r[5] for r in rows if r[5] not in ("–", "suppressed")]
+    assert percentiles and all(re.fullmatch(r"\d{1,3}", p) for p in percentiles)
+    legend = re.search(r'<ul class="legend" id="level-legend"[^>]*>(.*?)</ul>', page, re.S).group(1)
+    labels = card.catalog.framework.levels
+    assert [_text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", legend)] == \
+        [f"{i} {label}" for i, label in enumerate(labels, start=1)] + ["– no score"]
+
+
+def test_the_top_level_is_the_darkest_green_whatever_the_number_of_levels(tmp_path):
+    import warnings
+
+    cat = pmm.load_catalog("rbm-example")  # four levels, not five
+    values = pd.DataFrame({"member": list("ABCD"), "kpi": "usefulness", "value": [10.0, 55.0, 70.0, 95.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        html_text = pmm.render_report(pmm.score(values, cat))
+    n = len(cat.framework.levels)
+    styles = dict(re.findall(r"\.lvl([1-9]) \{ background: (#[0-9a-f]{6});", html_text))
+    assert n == 4 and len(styles) == n and styles[str(n)] == "#1a9850" and styles["1"] == "#d7301f"

@@ -307,3 +307,18 @@ def test_screen_by_na_and_zeros(asem_values, asem_catalog, wide) -> None:
     assert table["included"].tolist() == ((availability >= 0.9) & (nonzero >= 0.94)).tolist()
     zeros_only = (availability >= 0.9) & (nonzero < 0.94)
     assert zeros_only.sum() > 0 and set(table.loc[zeros_only, "reason"]) == {"zeros"}
+
+
+@pytest.mark.filterwarnings("ignore::pmm.scoring.notices.ScoringWarning")
+def test_a_disclosed_card_shows_no_hidden_kpi_in_the_stages() -> None:
+    demo = pmm.demo_scorecard(members=6)
+    card = pmm.score(demo.levels, demo.catalog, method={"impute": {}, "treat": {}}, members=demo.members)
+    public = card.disclosed("public")
+    visible = set(public.levels["kpi"])
+    assert visible < set(card.levels["kpi"])
+    for name in ("raw", "imputed", "treated", "normalised"):
+        assert set(public.stage(name)["kpi"]) == visible, name
+    assert set(public.treatment["kpi"]) <= visible and set(public.treatment_points["kpi"]) <= visible
+    aggregated = public.stage("aggregated")
+    pd.testing.assert_series_equal(aggregated["value"].reset_index(drop=True),
+                                   public.scores["score"].reset_index(drop=True), check_names=False)

@@ -137,6 +137,24 @@ def test_weight_noise_stays_within_its_band_and_levels(panel):
     assert (ratio[w["level"] != 2] == 1).all()
 
 
+def test_a_pool_of_n_draws_weight_sets_as_coinr(panel):
+    """With n_draws, a pool of weight sets is drawn once and every run takes one of them."""
+    catalog, values = panel
+    ua = pmm.uncertainty(values, catalog, method=BASE, vary={"weights": {"noise": 0.3, "n_draws": 3},
+                                                           "aggregate.method": ["arithmetic", "geometric"]},
+                         n=60, seed=4)
+    wide = ua.weights.pivot(index="run", columns="node", values="weight")
+    assert len(wide.drop_duplicates()) == 3 and ua.runs["weights"].between(0, 2).all()
+    assert (wide.groupby(ua.runs["weights"].to_numpy()).nunique() == 1).all().all()
+
+
+def test_discrete_alternatives_are_equally_likely(panel):
+    catalog, values = panel
+    ua = pmm.uncertainty(values, catalog, method=BASE, vary={"treat.winmax": [1, 2, 3, 4, 5]}, n=2000, seed=8)
+    share = ua.runs["treat.winmax"].value_counts(normalize=True)
+    assert sorted(share.index) == [1, 2, 3, 4, 5] and (share - 0.2).abs().max() < 0.03
+
+
 def test_same_seed_same_results_other_seed_differs(panel):
     catalog, values = panel
     a = pmm.uncertainty(values, catalog, method=BASE, vary=VARY, n=30, seed=11)
@@ -178,6 +196,13 @@ def test_a_step_the_base_method_does_not_run_is_an_error(panel):
     with pytest.raises(ScoringError, match="pca|PCA"):
         pmm.uncertainty(values, catalog, method={"weights": {"method": "pca"}},
                         vary={"weights": {"noise": 0.1}}, n=5, seed=1)
+
+
+def test_weight_noise_on_a_pca_alternative_is_an_error(panel):
+    catalog, values = panel
+    with pytest.raises(ScoringError, match="vary 'weights'.*PCA"):
+        pmm.uncertainty(values, catalog, method=BASE, n=20, seed=1,
+                        vary={"weights.method": ["catalog", "pca"], "weights": {"noise": 0.1}})
 
 
 def test_failed_runs_are_listed_and_warned_like_coinr(panel):
@@ -308,4 +333,29 @@ def test_weight_sets_and_imputation_equal_the_loop_on_the_shipped_catalog():
             ref = pmm.score(values, card.catalog, method).scores.query("node == @card.catalog.root")
             ours = ua.scores[ua.scores["run"] == run["run"]].set_index(["period", "member"])["score"]
             ref = ref.set_index(["period", "member"])["score"].reindex(ours.index)
+            np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-9)
+
+
+def test_the_whole_asem_pipeline_varied_equals_the_loop(asem_values, asem_catalog, asem_data):
+    """COINr's example pipeline (denominate → impute by group → screen → treat → minmax → arithmetic) with the
+    members table, varying imputation, screening and treatment, against pmm.score run by run."""
+    members = asem_data[["uCode", "EurAsia_group", "GDP_group", "Area", "Energy", "GDP", "Population"]].rename(
+        columns={"uCode": "member"})
+    base = {"denominate": {}, "impute": {"method": "mean", "by": "EurAsia_group"}, "screen": {"min_coverage": 0.9},
+            "treat": {"winmax": 5}, "normalise": {"method": "minmax", "range": [1, 100]},
+            "aggregate": {"method": "arithmetic"}}
+    vary = {"impute.by": ["EurAsia_group", "GDP_group", None], "screen.min_coverage": [0.8, 0.9],
+            "treat.winmax": [1, 5], "aggregate.method": ["arithmetic", "geometric"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ua = pmm.uncertainty(asem_values, asem_catalog, method=base, vary=vary, n=16, seed=2, members=members,
+                             nodes=["Index", "Conn"])
+        assert ua.failures.empty and ua.runs["impute.by"].nunique(dropna=False) >= 2
+        for _, run in ua.runs.iterrows():
+            method = {**base, "impute": {"method": "mean", "by": run["impute.by"]},
+                      "screen": {"min_coverage": run["screen.min_coverage"]}, "treat": {"winmax": run["treat.winmax"]},
+                      "aggregate": {"method": run["aggregate.method"]}}
+            card = pmm.score(asem_values, asem_catalog, method, members=members)
+            ours = ua.scores[ua.scores["run"] == run["run"]].set_index(["member", "node"])["score"]
+            ref = card.scores.set_index(["member", "node"])["score"].reindex(ours.index)
             np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-9)

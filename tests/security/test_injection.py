@@ -25,11 +25,13 @@ framework: {id: fw, name: "=HYPERLINK(\\"http://x\\")", levels: [Low, Mid, High]
 kpis:
   - id: k1
     name: "=cmd|' /C calc'!A0"
+    description: "=HYPERLINK(\\"http://x\\") a plain definition that starts like a formula"
     unit: "+percent"
     direction: higher
     maturity: {thresholds: [10, 20]}
   - id: k2
     name: "@SUM(A1)"
+    description: "-1 plain definition"
     unit: count
     direction: higher
     maturity: {answers: {"=1+1": 1, "-yes": 3}}

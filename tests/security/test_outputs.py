@@ -11,7 +11,8 @@ import pytest
 
 import pmm
 from pmm.errors import PmmError
-from pmm.report import paths, reproducible, xlsx
+from pmm import reproducible
+from pmm.report import paths, xlsx
 
 # the simulated failures interrupt openpyxl's own zip writer, which then warns when collected
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
@@ -44,6 +45,21 @@ def test_source_date_epoch_gives_byte_identical_outputs(card, tmp_path, monkeypa
     with zipfile.ZipFile(tmp_path / "a" / "card.xlsx") as z:
         assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
         assert b"2023-11-14T22:13:20Z" in z.read("docProps/core.xml")
+
+
+def test_scoring_twice_gives_identical_files(tmp_path, monkeypatch):
+    from pmm.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    values = tmp_path / "values.csv"
+    values.write_text("member,period,kpi,value\nAAA,2024,usefulness,40\nBBB,2024,usefulness,90\n"
+                      "AAA,2024,participants,100\nBBB,2024,participants,300\n", encoding="utf-8")
+    for run in ("a", "b"):
+        assert main(["score", "rbm-example", str(values), "-o", str(tmp_path / run), "-q"]) == 0
+        assert main(["report", "rbm-example", str(values), "-o", str(tmp_path / run / "r.html"), "-q"]) == 0
+    for name in ("scorecard.xlsx", "scores.csv", "kpi_levels.csv", "r.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert "2023-11-14T22:13:20+00:00" in (tmp_path / "a" / "r.html").read_text(encoding="utf-8")
 
 
 def test_bad_source_date_epoch_is_a_clear_error(card, tmp_path, monkeypatch):

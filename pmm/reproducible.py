@@ -1,6 +1,6 @@
 """The build time stamped into outputs, honouring ``SOURCE_DATE_EPOCH`` for byte-identical files.
 
-Reports and workbooks say when they were made. With the environment variable
+Scorecards (``provenance["created"]``), reports and workbooks say when they were made. With the environment variable
 ``SOURCE_DATE_EPOCH`` set to a Unix time (the reproducible-builds convention), that time is used
 instead of the clock, so that two runs on the same input write identical bytes.
 
