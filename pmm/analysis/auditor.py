@@ -113,7 +113,7 @@ class Audit:
 
         Example:
             >>> import pmm
-            >>> card = pmm.demo_scorecard(members=8)
+            >>> card = pmm.demo_scorecard(members=6)
             >>> c = card.audit.correlations(levels=(1, 2), with_parent=True, pval=0)
             >>> bool((c["y"] == c["x"].map(card.catalog.parent)).all())
             True
@@ -190,7 +190,7 @@ class Audit:
 
         Example:
             >>> import pmm
-            >>> flags = pmm.demo_scorecard(members=8).audit.correlation_flags(0.5)
+            >>> flags = pmm.demo_scorecard(members=6).audit.correlation_flags(0.5)
             >>> bool((flags["correlation"] > 0.5).all())
             True
         """
@@ -273,7 +273,7 @@ class Audit:
 
         Example:
             >>> import pmm
-            >>> card = pmm.demo_scorecard(members=8)
+            >>> card = pmm.demo_scorecard(members=6)
             >>> -1 < card.audit.cronbach("tf") <= 1
             True
         """
@@ -296,8 +296,8 @@ class Audit:
 
         Example:
             >>> import pmm
-            >>> card = pmm.demo_scorecard(members=10)
-            >>> result = card.audit.pca(level=2)
+            >>> card = pmm.demo_scorecard(members=6)
+            >>> result = card.audit.pca(level=3)      # the dimensions
             >>> result.variance.groupby("group")["variance_share"].sum().round(6).eq(1).all()
             np.True_
         """
