@@ -230,25 +230,10 @@ def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=_uncertainty)
 
 
-def _read_vary(path: str) -> dict[str, Any]:
-    import yaml
-
-    file = Path(path)
-    if not file.is_file():
-        raise PmmError(f"vary file {path} does not exist")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PmmError(f"{path}: invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise PmmError(f"{path}: a vary file maps method paths to alternatives, found {type(data).__name__} "
-                       "(hint: e.g. 'aggregate.method: [arithmetic, geometric]')")
-    return data
-
-
 def _uncertainty(args: argparse.Namespace) -> int:
     import pmm
     from pmm.report.tables import read_table, read_tables
+    from pmm.scoring.vary import load_vary
 
     out = Path(args.output)
     paths = [out / "rank_stats.csv", out / "score_stats.csv", out / "runs.csv"]
@@ -257,7 +242,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
-    vary = _read_vary(args.vary)
+    vary = load_vary(args.vary)
     quiet = getattr(args, "quiet", False)
     progress = _Progress(quiet, "pmm uncertainty", plain_lines=False)
 
