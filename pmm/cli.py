@@ -119,7 +119,8 @@ def _add_scoring_inputs(p: argparse.ArgumentParser) -> None:
 def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
     p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
-                   help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
+                   help="most closed disclosure level included; KPIs above it are left out, and group scores "
+                        "that would reveal them withheld (default: confidential)")
     p.add_argument("--min-group-size", type=_count, default=3, metavar="N",
                    help="suppress peer statistics over groups smaller than N (default: 3)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
@@ -230,25 +231,10 @@ def _add_uncertainty_command(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=_uncertainty)
 
 
-def _read_vary(path: str) -> dict[str, Any]:
-    import yaml
-
-    file = Path(path)
-    if not file.is_file():
-        raise PmmError(f"vary file {path} does not exist")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PmmError(f"{path}: invalid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise PmmError(f"{path}: a vary file maps method paths to alternatives, found {type(data).__name__} "
-                       "(hint: e.g. 'aggregate.method: [arithmetic, geometric]')")
-    return data
-
-
 def _uncertainty(args: argparse.Namespace) -> int:
     import pmm
     from pmm.report.tables import read_table, read_tables
+    from pmm.scoring.vary import load_vary
 
     out = Path(args.output)
     paths = [out / "rank_stats.csv", out / "score_stats.csv", out / "runs.csv"]
@@ -257,7 +243,7 @@ def _uncertainty(args: argparse.Namespace) -> int:
     catalog = pmm.load_catalog(args.catalog)
     values = read_tables(args.values)
     members = read_table(args.members) if args.members else None
-    vary = _read_vary(args.vary)
+    vary = load_vary(args.vary)
     quiet = getattr(args, "quiet", False)
     progress = _Progress(quiet, "pmm uncertainty", plain_lines=False)
 

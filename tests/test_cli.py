@@ -52,6 +52,12 @@ def demo_dir(tmp_path_factory) -> Path:
     return folder
 
 
+def test_demo_twice_gives_identical_kpi_values(demo_dir, tmp_path):
+    """Same seed → the same bytes in kpi_values.csv (exact sums: no parallel float order)."""
+    assert main(["demo", "-o", str(tmp_path), "--members", "6", "--seed", "1", "-q"]) == 0
+    assert (tmp_path / "kpi_values.csv").read_bytes() == (demo_dir / "kpi_values.csv").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def members_csv(tmp_path_factory) -> Path:
     from pmm.datasets import workshop

@@ -7,7 +7,7 @@ and :mod:`~pmm.analysis.auditor` (the :class:`Audit` object). See ``docs/audit.m
 
 Example:
     >>> import pmm
-    >>> pmm.demo_scorecard(members=4).audit.stats().shape[0] > 0
+    >>> pmm.demo_scorecard(members=6).audit.stats().shape[0] > 0
     True
 """
 

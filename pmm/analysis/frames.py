@@ -32,7 +32,7 @@ def resolve_period(card: Any, period: Any) -> Any:
 
     Example:
         >>> import pmm
-        >>> resolve_period(pmm.demo_scorecard(members=3), None)
+        >>> resolve_period(pmm.demo_scorecard(members=6), None)
         2024
     """
     periods = list(card.periods)
@@ -79,9 +79,9 @@ def kpi_table(card: Any, stage: str, period: Any) -> pd.DataFrame:
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=3)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> kpi_table(card, "normalised", None).shape[0]
-        3
+        6
     """
     if stage == "aggregated":
         stage = "normalised"
@@ -102,7 +102,7 @@ def nodes_at_level(card: Any, level: int) -> list[str]:
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=3)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> nodes_at_level(card, card.catalog.max_level)
         ['wco-pmm']
     """
@@ -122,7 +122,7 @@ def level_table(card: Any, level: int, stage: str, period: Any) -> pd.DataFrame:
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=3)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> list(level_table(card, 3, "normalised", None).columns)[:2]
         ['tf', 'rc']
     """

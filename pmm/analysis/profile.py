@@ -135,7 +135,7 @@ def unit_summary(card: Any, member: Any, levels: list[int] | None = None, period
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=4)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> unit_summary(card, card.members["member"][0])["node"].iloc[0]
         'wco-pmm'
     """

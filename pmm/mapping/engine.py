@@ -371,6 +371,9 @@ def _aggregate_source(name: str, source: Source, inputs: list[_Input], measures:
     ]
     step1.append(nw.when(usable & nw.col(AMBIGUOUS)).then(nw.lit(1)).otherwise(nw.lit(0)).alias(AMBIGUOUS_COUNT))
     frame = frame.with_columns(*step1)
+    stages = [m.limb_columns() for m in measures]
+    for i in range(max((len(s) for s in stages), default=0)):  # exact sums: the same bits in any order of addition
+        frame = frame.with_columns(*[e for s in stages if i < len(s) for e in s[i]])
     # the exclusion reason is a group key: one pass gives both the measures (reason 0) and the accounting
     counts = [nw.len().alias(LEN), nw.col(NEGATIVE).sum(), nw.col(AMBIGUOUS_COUNT).sum()]
     aggs = [a for m in measures for a in m.aggregations()]

@@ -29,6 +29,7 @@ from pmm.catalog.models import Kpi, Measure
 from pmm.errors import MappingError, Problem, did_you_mean
 from pmm.expr import Expression, parse_expression
 from pmm.mapping.compile import compile_expression, datetime_fields, field_pair, known_expression
+from pmm.mapping.exactsum import exact_total, limb_columns, limb_names
 
 __all__ = ["MeasurePlan", "KpiPlan", "plan_kpis", "LEN", "duration_pairs", "duration_fields"]
 
@@ -85,15 +86,25 @@ class MeasurePlan:
             return nw.when(mask).then(value).alias(self.column)
         return nw.when(mask).then(value.cast(nw.Float64)).alias(self.column)
 
+    @property
+    def exact(self) -> bool:
+        """Whether the value is an order-independent exact sum (``sum`` and ``mean``, see :mod:`pmm.mapping.exactsum`)."""
+        return self.agg in ("sum", "mean")
+
+    def limb_columns(self) -> list[list[nw.Expr]]:
+        """Step 1b: stages adding the limbs of the masked column, for exact sums (none for other aggregations)."""
+        return limb_columns(nw.col(self.column), self.column) if self.exact else []
+
     def aggregations(self) -> list[nw.Expr]:
-        """Step 2: simple aggregations of the masked column (value, and its non-missing count)."""
+        """Step 2: simple aggregations of the masked column (value, its non-missing count, limb sums)."""
         col = nw.col(self.column)
         if self.agg == "count":
             return [col.sum().alias(self.column)]
+        limbs = [nw.col(c).sum() for c in limb_names(self.column)] if self.exact else []
         main = {"sum": col.sum(), "mean": col.mean(), "share": col.mean(), "median": col.median(),
                 "min": col.min(), "max": col.max(), "count_distinct": col.n_unique(),
                 "quantile": col.quantile(self.q or 0.5, interpolation="linear")}[self.agg]
-        return [main.alias(self.column), col.count().alias(self.column + "_n")]
+        return [main.alias(self.column), col.count().alias(self.column + "_n"), *limbs]
 
     def finish(self, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """``(value, n)`` per row of the aggregated table; value is NaN where no row counts.
@@ -105,6 +116,11 @@ class MeasurePlan:
         if self.agg == "count":
             return value, value
         n = pd.to_numeric(table[self.column + "_n"]).to_numpy(dtype=float, na_value=np.nan)
+        if self.exact:  # the exact, order-independent sum where the engine's float sum is finite
+            limbs = table[limb_names(self.column)].astype(object).to_numpy()
+            divisor = n if self.agg == "mean" else np.ones(len(n))
+            value = np.array([exact_total(row, int(d)) if np.isfinite(v) and d > 0 else v
+                              for row, v, d in zip(limbs, value, divisor)], dtype=float)
         if self.agg == "sum":
             return np.where(n > 0, value, 0.0), n
         if self.agg == "count_distinct":

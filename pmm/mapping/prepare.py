@@ -193,7 +193,8 @@ def _is_empty(frame: nw.DataFrame | nw.LazyFrame, name: str) -> bool:
     """Whether a column holds nothing but missing values (then its type says nothing: polars ``Null``,
     DuckDB ``NULL`` or whatever type the table's producer guessed)."""
     counts = frame.select((nw.col(name).null_count() == nw.len()).alias("empty"))
-    return bool((counts.collect() if isinstance(counts, nw.LazyFrame) else counts).item(0, 0))
+    empty = (counts.collect() if isinstance(counts, nw.LazyFrame) else counts).item(0, 0)
+    return True if empty is None else bool(empty)  # DuckDB counts the nulls of no rows as NULL
 
 
 def _pandas_booleans(frame: nw.DataFrame | nw.LazyFrame, names: list[str]) -> tuple[nw.DataFrame | nw.LazyFrame, set[str]]:

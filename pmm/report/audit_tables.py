@@ -5,7 +5,7 @@ hidden KPI appears in no table, and groups are summarised over their visible KPI
 
 Example:
     >>> import pmm
-    >>> card = pmm.demo_scorecard(members=8)
+    >>> card = pmm.demo_scorecard(members=6)
     >>> tables = audit_tables(card, list(card.catalog.kpi_ids), None)
     >>> sorted(tables)
     ['correlation flags', 'kpi statistics', 'reliability']

@@ -354,7 +354,7 @@ def correlation_heatmap(card: Any, *, method: str = "pearson", levels: int | tup
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=8)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> ax = pmm.plot.correlation_heatmap(card, group="tf")
         >>> ax.images[0].get_array().shape[0] == len([k for k in card.catalog.walk("tf") if k in card.catalog.kpi_ids])
         True
@@ -400,7 +400,7 @@ def stage_distribution(card: Any, kpi: str, *, stages: Sequence[str] | None = No
 
     Example:
         >>> import pmm
-        >>> card = pmm.demo_scorecard(members=8)
+        >>> card = pmm.demo_scorecard(members=6)
         >>> ax = pmm.plot.stage_distribution(card, card.catalog.kpi_ids[0], stages=["raw", "normalised"])
         >>> [t.get_text().split()[0] for t in ax.get_yticklabels()]
         ['raw', 'normalised']

@@ -151,7 +151,8 @@ def _target(ua: Uncertainty, target: str, member: Any) -> np.ndarray:
 
 
 def sensitivity(values: pd.DataFrame, catalog: Catalog,
-                method: ScoringMethod | dict[str, Any] | str | Path | None = None, *, vary: Mapping[str, Any],
+                method: ScoringMethod | dict[str, Any] | str | Path | None = None, *,
+                vary: Mapping[str, Any] | str | Path,
                 n: int = 1000, seed: int | None = None, bootstrap: int | None = 100, node: str | None = None,
                 target: str = "mean_abs_rank_change", member: Any = None, members: pd.DataFrame | None = None,
                 progress: Callable[[int, int], None] | None = None) -> Sensitivity:
@@ -161,7 +162,8 @@ def sensitivity(values: pd.DataFrame, catalog: Catalog,
         values: KPI values, as for :func:`pmm.score`.
         catalog: the framework.
         method: the base method (the nominal result).
-        vary: method paths and their alternatives (at least two inputs; see ``docs/uncertainty.md``).
+        vary: method paths and their alternatives (at least two inputs; see ``docs/uncertainty.md``), or the
+            path of a YAML file holding them.
         n: the base sample size N; the analysis scores N·(d + 2) runs for d inputs.
         seed: random seed; the same seed gives identical results.
         bootstrap: number of bootstrap samples for the 5–95 % intervals (``None`` or 0: none).

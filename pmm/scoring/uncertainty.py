@@ -34,7 +34,7 @@ from pmm.scoring.ensemble import EnsembleResult, run_ensemble
 from pmm.scoring.method import ScoringMethod, default_method, resolve_method
 from pmm.scoring.plan import build_plan
 from pmm.scoring.values import KpiData, prepare_values
-from pmm.scoring.vary import Design, Discrete, parse_vary, sample_design
+from pmm.scoring.vary import Design, Discrete, load_vary, parse_vary, sample_design
 
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
@@ -198,7 +198,7 @@ def _nodes(catalog: Catalog, nodes: str | Sequence[str] | None) -> tuple[str, ..
 
 
 def run_analysis(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod | dict[str, Any] | str | Path | None,
-                 vary: Mapping[str, Any], n: int, seed: int | None, members: pd.DataFrame | None,
+                 vary: Mapping[str, Any] | str | Path, n: int, seed: int | None, members: pd.DataFrame | None,
                  nodes: str | Sequence[str] | None, kind: str,
                  progress: Callable[[int, int], None] | None) -> tuple[Uncertainty, np.random.Generator]:
     """Validate the inputs, sample the design (``kind`` ``"ua"`` or ``"sa"``) and score every run.
@@ -219,6 +219,7 @@ def run_analysis(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod |
         raise ScoringError(Problem(f"n must be an integer ≥ 2, found {n!r}", where="n",
                                    hint="the number of sampled points, e.g. 1000", code="n"))
     base = resolve_method(method, default_method(catalog))
+    vary = load_vary(vary)
     inputs = parse_vary(vary, base, catalog)
     if kind == "sa" and len(inputs) < 2:
         raise ScoringError(Problem(f"a sensitivity analysis needs at least 2 varied inputs, found {len(inputs)}",
@@ -234,7 +235,8 @@ def run_analysis(values: pd.DataFrame, catalog: Catalog, method: ScoringMethod |
 
 
 def uncertainty(values: pd.DataFrame, catalog: Catalog,
-                method: ScoringMethod | dict[str, Any] | str | Path | None = None, *, vary: Mapping[str, Any],
+                method: ScoringMethod | dict[str, Any] | str | Path | None = None, *,
+                vary: Mapping[str, Any] | str | Path,
                 n: int = 1000, seed: int | None = None, members: pd.DataFrame | None = None,
                 nodes: str | Sequence[str] | None = None,
                 progress: Callable[[int, int], None] | None = None) -> Uncertainty:
@@ -244,7 +246,8 @@ def uncertainty(values: pd.DataFrame, catalog: Catalog,
         values: KPI values, as for :func:`pmm.score`.
         catalog: the framework.
         method: the base method (the nominal result), as for :func:`pmm.score`.
-        vary: method paths and their alternatives (see :mod:`pmm.scoring.vary` and ``docs/uncertainty.md``).
+        vary: method paths and their alternatives (see :mod:`pmm.scoring.vary` and ``docs/uncertainty.md``),
+            or the path of a YAML file holding them.
         n: number of runs.
         seed: random seed; the same seed gives identical results.
         members: member attributes, as for :func:`pmm.score`.

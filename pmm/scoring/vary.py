@@ -27,9 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import yaml
 from pydantic import ValidationError
 
 from pmm.errors import Problem, ScoringError, did_you_mean
@@ -39,7 +41,7 @@ from pmm.scoring.plan import build_plan
 if TYPE_CHECKING:
     from pmm.catalog import Catalog
 
-__all__ = ["vary_error", "Discrete", "WeightNoise", "Design", "parse_vary", "sample_design", "saltelli_design",
+__all__ = ["vary_error", "Discrete", "WeightNoise", "Design", "load_vary", "parse_vary", "sample_design", "saltelli_design",
            "variant_method", "EXCLUDE"]
 
 #: The path that leaves nodes out of the framework.
@@ -211,6 +213,37 @@ def _noise(spec: Mapping[str, Any], base: ScoringMethod, catalog: Catalog) -> We
     if n_draws is not None and (isinstance(n_draws, bool) or not isinstance(n_draws, int) or n_draws < 1):
         raise vary_error("weights", f"n_draws must be a positive integer, found {n_draws!r}", code="vary_noise")
     return WeightNoise(float(noise), tuple(sorted(set(levels))), n_draws)
+
+
+def load_vary(vary: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
+    """A ``vary`` mapping as given, or read from a YAML file (safe loading).
+
+    Raises:
+        ScoringError: a missing file, invalid YAML, or a file that is not a mapping.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "vary.yaml"
+        >>> _ = path.write_text("aggregate.method: [arithmetic, geometric]\\n")
+        >>> load_vary(path)
+        {'aggregate.method': ['arithmetic', 'geometric']}
+    """
+    if not isinstance(vary, (str, Path)):
+        return vary
+    path = Path(vary)
+    if not path.is_file():
+        raise ScoringError(Problem(f"vary file {str(path)!r} does not exist", where="vary",
+                                   hint="pass a mapping of method paths to alternatives, or the path of a YAML file",
+                                   code="vary_file"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ScoringError(Problem(f"invalid YAML: {exc}", where=str(path), code="vary_file")) from None
+    if not isinstance(data, dict):
+        raise ScoringError(Problem(f"a vary file maps method paths to alternatives, found {type(data).__name__}",
+                                   where=str(path), hint="e.g. 'aggregate.method: [arithmetic, geometric]'",
+                                   code="vary_file"))
+    return data
 
 
 def parse_vary(vary: Mapping[str, Any], base: ScoringMethod, catalog: Catalog) -> tuple[Input, ...]:

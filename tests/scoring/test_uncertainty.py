@@ -155,6 +155,23 @@ def test_discrete_alternatives_are_equally_likely(panel):
     assert sorted(share.index) == [1, 2, 3, 4, 5] and (share - 0.2).abs().max() < 0.03
 
 
+def test_vary_from_a_yaml_file(panel, tmp_path):
+    catalog, values = panel
+    path = tmp_path / "vary.yaml"
+    path.write_text("aggregate.method: [arithmetic, geometric]\nweights: {noise: 0.25, levels: [1, 2]}\n")
+    from_file = pmm.uncertainty(values, catalog, method=BASE, vary=path, n=20, seed=1)
+    inline = pmm.uncertainty(values, catalog, method=BASE, n=20, seed=1,
+                             vary={"aggregate.method": ["arithmetic", "geometric"],
+                                   "weights": {"noise": 0.25, "levels": [1, 2]}})
+    pd.testing.assert_frame_equal(from_file.rank_stats, inline.rank_stats)
+    for text, message in (("- 1\n", "maps method paths"), ("a: [1\n", "invalid YAML")):
+        path.write_text(text)
+        with pytest.raises(ScoringError, match=message):
+            pmm.uncertainty(values, catalog, vary=path, n=5)
+    with pytest.raises(ScoringError, match="does not exist"):
+        pmm.uncertainty(values, catalog, vary=tmp_path / "nope.yaml", n=5)
+
+
 def test_same_seed_same_results_other_seed_differs(panel):
     catalog, values = panel
     a = pmm.uncertainty(values, catalog, method=BASE, vary=VARY, n=30, seed=11)
