@@ -119,7 +119,8 @@ def _add_scoring_inputs(p: argparse.ArgumentParser) -> None:
 def _add_report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--peers", metavar="COLUMN", help="member attribute forming peer groups (e.g. region)")
     p.add_argument("--disclosure", default="confidential", choices=["public", "wco", "restricted", "confidential"],
-                   help="most closed disclosure level included; KPIs above it are left out (default: confidential)")
+                   help="most closed disclosure level included; KPIs above it are left out, and group scores "
+                        "that would reveal them withheld (default: confidential)")
     p.add_argument("--min-group-size", type=_count, default=3, metavar="N",
                    help="suppress peer statistics over groups smaller than N (default: 3)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")

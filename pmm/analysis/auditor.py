@@ -59,6 +59,7 @@ class Audit:
 
     def __init__(self, card: Any):
         self._card = card
+        self._kpi_correlations: dict[tuple[str, str, Any], tuple[list[str], np.ndarray]] = {}
 
     def __repr__(self) -> str:
         return f"Audit({self._card!r})"
@@ -199,9 +200,7 @@ class Audit:
         threshold = (0.9 if kind == "high" else -0.4) if threshold is None else threshold
         card = self._card
         nodes_at_level(card, group_level)
-        table = kpi_table(card, stage, period)
-        r, _, _ = correlate(table.to_numpy(float), table.to_numpy(float), method)
-        kpis = list(table.columns)
+        kpis, r = self._kpi_correlation(method, stage, period)
         groups = [ancestor_at_level(card.catalog, k, group_level) for k in kpis]
         i, j = np.triu_indices(len(kpis), 1)
         keep = np.array([groups[a] is not None and groups[a] == groups[b] for a, b in zip(i, j)], dtype=bool)
@@ -209,6 +208,15 @@ class Audit:
         hit = keep & ~np.isnan(values) & ((values > threshold) if kind == "high" else (values < threshold))
         return pd.DataFrame({"group": [groups[a] for a in i[hit]], "kpi_1": [kpis[a] for a in i[hit]],
                              "kpi_2": [kpis[b] for b in j[hit]], "correlation": values[hit]})
+
+    def _kpi_correlation(self, method: str, stage: str, period: Any) -> tuple[list[str], np.ndarray]:
+        """The KPIs and their correlation matrix (no p-value filter), computed once per method, stage and period."""
+        key = (method, stage, resolve_period(self._card, period))
+        if key not in self._kpi_correlations:
+            table = kpi_table(self._card, stage, period)
+            r, _, _ = correlate(table.to_numpy(float), table.to_numpy(float), method)
+            self._kpi_correlations[key] = (list(table.columns), r)
+        return self._kpi_correlations[key]
 
     def denominator_correlations(self, threshold: float = 0.6, method: str = "pearson", *, stage: str = "raw",
                                  denominators: list[str] | None = None, period: Any = None) -> pd.DataFrame:

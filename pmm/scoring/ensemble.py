@@ -109,17 +109,25 @@ def run_ensemble(data: KpiData, catalog: Catalog, base: ScoringMethod, design: D
     Raises:
         ScoringError: weight noise on a variant with PCA weights.
     """
-    discrete = [spec for spec in design.inputs if isinstance(spec, Discrete)]
-    keys = np.unique(design.choice[:, [j for j, spec in enumerate(design.inputs) if isinstance(spec, Discrete)]],
-                     axis=0)
-    variants = [base, *(variant_method(base, discrete, key.tolist()) for key in keys)]
-    stages = _stage_results(variants, data, catalog, members)
-
-    def stages_of(method: ScoringMethod) -> StageResult:
-        return stages[_stage_key(method)]
-
+    discrete = [j for j, spec in enumerate(design.inputs) if isinstance(spec, Discrete)]
+    keys, group_of = np.unique(design.choice[:, discrete], axis=0, return_inverse=True)
+    groups = [_Group(np.flatnonzero(group_of.reshape(-1) == g),
+                     variant_method(base, [design.inputs[j] for j in discrete], key.tolist()),
+                     next((design.inputs[j].alternatives[c] for j, c in zip(discrete, key.tolist())
+                           if design.inputs[j].path == EXCLUDE), ()))
+              for g, key in enumerate(keys)]
+    stages = _stage_results([base, *(group.method for group in groups)], data, catalog, members)
     with _one_blas_thread():
-        return _run(data, catalog, base, design, nodes, stages_of, progress)
+        return _run(data, catalog, base, design, nodes, groups, stages, progress)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The runs sharing one choice of every discrete input: their method and the nodes they leave out."""
+
+    runs: np.ndarray
+    method: ScoringMethod
+    exclude: tuple[str, ...]
 
 
 def _stage_key(method: ScoringMethod) -> str:
@@ -174,8 +182,9 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
 
 
 def _run(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, nodes: Sequence[str],
-         stages_of: Callable[[ScoringMethod], StageResult],
+         groups: Sequence[_Group], stages: dict[str, StageResult],
          progress: Callable[[int, int], None] | None) -> EnsembleResult:
+    """Score the nominal method and every group (see :func:`run_ensemble`)."""
     base_plan = _plan(catalog, base.model_dump_json())
     plan_nodes = base_plan.nodes
     index = {n: i for i, n in enumerate(plan_nodes)}
@@ -184,33 +193,26 @@ def _run(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, n
     n_per, n_mem = data.numeric.shape[:2]
     scores = np.full((n_runs, n_per, n_mem, len(keep)), np.nan)
     ranks = np.full(scores.shape, np.nan)
-    nominal = run_plan(base_plan, data, stages_of(base))[1]
-    discrete = [j for j, spec in enumerate(design.inputs) if isinstance(spec, Discrete)]
+    nominal = run_plan(base_plan, data, stages[_stage_key(base)])[1]
     noise_col = next((j for j, spec in enumerate(design.inputs) if not isinstance(spec, Discrete)), None)
-    keys, group_of = np.unique(design.choice[:, discrete], axis=0, return_inverse=True)
-    group_of = group_of.reshape(-1)
     relative = np.full((n_runs, len(plan_nodes)), np.nan) if noise_col is not None else None
     failures: list[tuple[int, str]] = []
     plans: dict[str, ScoringPlan] = {}
     done = 0
-    for g, key in enumerate(keys):
-        runs = np.flatnonzero(group_of == g)
-        choices = dict(zip(discrete, key.tolist()))
-        method = variant_method(base, [design.inputs[j] for j in discrete], key.tolist())
+    for group in groups:
+        runs, method = group.runs, group.method
         plan_key = method.model_dump_json(exclude=set(STAGE_SECTIONS))  # the stages do not change the plan
         if plan_key not in plans:
             plans[plan_key] = _plan(catalog, method.model_dump_json())
         plan = plans[plan_key]
-        exclude = next((design.inputs[j].alternatives[c] for j, c in choices.items()
-                        if design.inputs[j].path == EXCLUDE), ())
-        excluded = _excluded(catalog, plan.nodes[:plan.n_kpis], exclude) if exclude else None
+        excluded = _excluded(catalog, plan.nodes[:plan.n_kpis], group.exclude) if group.exclude else None
         if noise_col is not None:
             if method.weights.method == "pca":
                 raise vary_error("weights", "an alternative uses PCA weights, which come from the data and take no "
                                  "noise", code="vary_noise")
             relative[runs] = plan.relative * design.noise[design.choice[runs, noise_col]]
         try:
-            result = run_plan(plan, data, stages_of(method), excluded=excluded)[1]
+            result = run_plan(plan, data, stages[_stage_key(method)], excluded=excluded)[1]
         except ScoringError as exc:  # like a failed COINr regen: the runs get no result, and are listed
             failures.extend((int(r), str(exc.problems[0])) for r in runs)
             result = None
@@ -222,11 +224,10 @@ def _run(data: KpiData, catalog: Catalog, base: ScoringMethod, design: Design, n
             if progress is not None:
                 progress(done, n_runs)
             continue
-        group_relative = relative[runs]
         rescore = _Rescorer(plan, result)
         for start in range(0, len(runs), CHUNK):
             part = runs[start:start + CHUNK]
-            chosen = rescore(group_relative[start:start + CHUNK], keep)
+            chosen = rescore(relative[part], keep)
             scores[part] = chosen
             ranks[part] = min_rank(chosen, axis=-2, descending=True)
             done += len(part)

@@ -68,7 +68,7 @@ def pooled_table(levels: pd.DataFrame, goals: pd.DataFrame | None, catalog: Cata
                             on=["member", "period", "kpi"])
     else:
         frame = frame.assign(numerator=np.nan, denominator=np.nan)
-    scales = {k: _scale(catalog, k, part) for k, part in frame.groupby("kpi", sort=False)}
+    scales = _scales(catalog, frame)
     frame = assign_groups(frame, members, by, where="pooled values")
     frame["_both"] = frame["numerator"].notna() & frame["denominator"].notna()
     keys = ["group", "period", "kpi"]
@@ -91,25 +91,31 @@ def pooled_table(levels: pd.DataFrame, goals: pd.DataFrame | None, catalog: Cata
     return out[POOLED_COLUMNS].reset_index(drop=True)
 
 
-def _scale(catalog: Catalog, kpi_id: str, rows: pd.DataFrame) -> float:
-    """The factor between numerator/denominator and the value, checked on every row that has all three."""
-    definition = catalog.kpi(kpi_id).definition
-    known = definition.scale if definition.type == "ratio" else None
-    both = rows[rows["numerator"].notna() & rows["denominator"].notna()]
-    bad = both[both["denominator"] <= 0]
-    if len(bad):
-        raise ScoringError(Problem(f"denominators ≤ 0 for members {sorted(map(str, bad['member']))[:10]}",
-                                   where="values column 'denominator'", node=kpi_id, code="denominator",
-                                   hint="a rate needs a positive denominator; leave both empty when unknown"))
+def _scales(catalog: Catalog, frame: pd.DataFrame) -> dict[str, float]:
+    """Per KPI, the factor between numerator/denominator and the value, checked on every row with all three.
+
+    A ``ratio`` definition gives it; otherwise the rows imply it (value · denominator / numerator).
+    """
+    both = frame[frame["numerator"].notna() & frame["denominator"].notna()]
+    problems = [Problem(f"denominators ≤ 0 for members {sorted(map(str, rows['member']))[:10]}",
+                        where="values column 'denominator'", node=kpi_id, code="denominator",
+                        hint="a rate needs a positive denominator; leave both empty when unknown")
+                for kpi_id, rows in both[both["denominator"] <= 0].groupby("kpi", sort=True)]
+    if problems:
+        raise ScoringError(problems)
     usable = both[both["numerator"] != 0]
-    implied = (usable["value"] * usable["denominator"] / usable["numerator"]).to_numpy(dtype=float)
-    scale = known if known is not None else (float(np.median(implied)) if len(implied) else 1.0)
-    off = ~np.isclose(implied, scale, rtol=_RTOL, atol=0.0)
-    zero = both[(both["numerator"] == 0) & (both["value"] != 0)]
-    if off.any() or len(zero):
-        members = sorted({*map(str, usable.loc[off, "member"]), *map(str, zero["member"])})
-        raise ScoringError(Problem(f"value ≠ numerator / denominator × {scale:g} for members {members[:10]}",
-                                   where="values columns 'numerator', 'denominator'", node=kpi_id, code="ratio",
-                                   hint="give the numerator and denominator the value was computed from "
-                                   "(the same scale on every row, e.g. 100 for a percentage)"))
-    return scale
+    implied = usable["value"] * usable["denominator"] / usable["numerator"]
+    median = implied.groupby(usable["kpi"]).median()
+    known = {k.id: k.definition.scale for k in catalog.kpis if k.definition.type == "ratio"}
+    scales = {k: float(known.get(k, median.get(k, 1.0))) for k in frame["kpi"].unique()}
+    off = ~np.isclose(implied.to_numpy(float), usable["kpi"].map(scales).to_numpy(float), rtol=_RTOL, atol=0.0)
+    wrong = pd.concat([usable.loc[off, ["kpi", "member"]],
+                       both.loc[(both["numerator"] == 0) & (both["value"] != 0), ["kpi", "member"]]])
+    problems = [Problem(f"value ≠ numerator / denominator × {scales[kpi_id]:g} for members "
+                        f"{sorted(map(str, rows['member']))[:10]}", where="values columns 'numerator', 'denominator'",
+                        node=kpi_id, code="ratio", hint="give the numerator and denominator the value was computed "
+                        "from (the same scale on every row, e.g. 100 for a percentage)")
+                for kpi_id, rows in wrong.groupby("kpi", sort=True)]
+    if problems:
+        raise ScoringError(problems)
+    return scales

@@ -7,6 +7,8 @@ here in a few lines on the ASEM example — never from pmm's audit code.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -389,8 +391,32 @@ def test_docstring_examples_run(module):
 
 def test_docs_audit_examples_run():
     import doctest
-    from pathlib import Path
 
     path = Path(__file__).resolve().parents[2] / "docs" / "audit.md"
     result = doctest.testfile(str(path), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_audit_of_one_period_of_a_panel(asem_catalog):
+    panel = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "asem" / "asem_idata_panel.csv")
+    values = pmm.values_from_wide(panel, asem_catalog, member="uCode", period="Time")
+    audit = pmm.audit(values, asem_catalog)
+    year = panel[panel["Time"] == 2019].set_index("uCode")[list(asem_catalog.kpi_ids)].astype(float)
+    got = audit.stats(period=2019).set_index("kpi")
+    np.testing.assert_allclose(got["skew"], year.skew(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(got["availability"], year.notna().mean())
+    latest = audit.stats().set_index("kpi")   # default: the latest period
+    last = panel[panel["Time"] == panel["Time"].max()].set_index("uCode")[list(asem_catalog.kpi_ids)]
+    np.testing.assert_allclose(latest["mean"], last.mean(), rtol=1e-12)
+    with pytest.raises(pmm.errors.AuditError, match="unknown period 1999"):
+        audit.stats(period=1999)
+
+
+def test_stages_after_screening_leave_dropped_members_out(asem_values, asem_catalog, raw):
+    card = pmm.score(asem_values, asem_catalog, method={"screen": {"min_coverage": 0.95}})
+    kept = raw.notna().mean(axis=1) >= 0.95
+    assert 0 < (~kept).sum() < len(raw)
+    screened = card.audit.stats("screened").set_index("kpi")
+    assert (screened["n"] == kept.sum()).all()
+    np.testing.assert_allclose(screened["mean"], raw[kept].mean(), rtol=1e-12)
+    assert (card.audit.stats("raw")["n"] == len(raw)).all()

@@ -81,3 +81,10 @@ def test_mapped_ratio_parts_pool_to_the_regional_rate_of_the_raw_data():
     np.testing.assert_allclose(pooled.loc[expected.index, "value"], expected.to_numpy(), rtol=1e-12)
     counts = decl.groupby("region").size()
     np.testing.assert_array_equal(pooled.loc[counts.index, "denominator"], counts.to_numpy(float))
+
+
+def test_non_positive_denominator_is_an_error(cat):
+    vals = pd.DataFrame({"member": ["A", "B"], "kpi": "usefulness", "value": [90.0, 50.0],
+                         "numerator": [9, 0], "denominator": [10, 0]})
+    with pytest.raises(ScoringError, match="denominators ≤ 0 for members \\['B'\\]"):
+        pmm.score(vals, cat).pooled()
