@@ -84,7 +84,7 @@ def radar_svg(axes: Sequence[str], own: Sequence[float | None], peers: Sequence[
     n = len(axes)
     values = [v for v in (*own, *peers) if _finite(v)]
     top = max([top, *values]) if values else top
-    width, height, cx, cy, radius = 460, 390, 230.0, 200.0, 118.0
+    width, height, cx, cy, radius = 540, 410, 270.0, 200.0, 112.0
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -105,7 +105,7 @@ def radar_svg(axes: Sequence[str], own: Sequence[float | None], peers: Sequence[
         lx, ly = point(i, top * 1.1)
         dx = lx - cx
         anchor = "middle" if abs(dx) < 8 else ("start" if dx > 0 else "end")
-        lines = wrap_label(name)
+        lines = wrap_label(name, lines=4)
         if ly < cy - radius * 0.5:
             ly -= 13.2 * (len(lines) - 1)  # labels above the chart grow upwards
         elif abs(ly - cy) <= radius * 0.5:

@@ -152,7 +152,13 @@ def test_report_fits_a_1280_px_window_even_with_160_members(demo, tmp_path):
         warnings.simplefilter("ignore")
         card = pmm.score(pd.DataFrame(rows, columns=["member", "period", "kpi", "value"]), cat)
     probe = ('<script>document.body.setAttribute("data-width", document.documentElement.scrollWidth);'
-             'document.body.setAttribute("data-nav", document.querySelector("nav.toc").scrollWidth);</script></body>')
+             'document.body.setAttribute("data-nav", document.querySelector("nav.toc").scrollWidth);'
+             # every chart label inside its SVG's viewBox: nothing cut
+             'var cut = []; document.querySelectorAll("svg.chart").forEach(function (svg) {'
+             '  var box = svg.viewBox.baseVal; svg.querySelectorAll("text").forEach(function (t) {'
+             '    var b = t.getBBox(); if (b.x < box.x - 0.5 || b.y < box.y - 0.5 || b.x + b.width > box.x + box.width + 0.5'
+             '      || b.y + b.height > box.y + box.height + 0.5) cut.push(t.textContent); }); });'
+             'document.body.setAttribute("data-cut", cut.length + ":" + cut.slice(0, 5).join("|"));</script></body>')
     for page in (pmm.write_report(card, tmp_path / "lpi.html"), demo.report):
         probed = tmp_path / f"probe-{page.stem}.html"
         probed.write_text(page.read_text(encoding="utf-8").replace("</body>", probe), encoding="utf-8")
@@ -161,3 +167,4 @@ def test_report_fits_a_1280_px_window_even_with_160_members(demo, tmp_path):
         width = int(re.search(r'data-width="(\d+)"', result.stdout).group(1))
         nav = int(re.search(r'data-nav="(\d+)"', result.stdout).group(1))
         assert width <= 1280 and nav <= 1280, (page.name, width, nav)
+        assert re.search(r'data-cut="([^"]*)"', result.stdout).group(1) == "0:", page.name
