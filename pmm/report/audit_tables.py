@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,10 @@ from pmm.analysis.reliability import cronbach_alpha, principal_components
 from pmm.errors import ScoringError
 
 __all__ = ["audit_tables", "STATS_SHOWN"]
+
+#: Scorecard → {(kpis, period): tables}; a Scorecard is immutable, so its audit tables are too.
+_COMPUTED: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, pd.DataFrame]]] = \
+    weakref.WeakKeyDictionary()
 
 #: The statistics columns shown (the full table is ``card.audit.stats()``).
 STATS_SHOWN = ("kpi", "name", "stage", "min", "max", "mean", "median", "sd", "skew", "kurt", "availability",
@@ -42,6 +47,23 @@ def audit_tables(card: Any, kpis: list[str], period: Any) -> dict[str, pd.DataFr
         parent correlated above 0.9 (``collinear``) or below −0.4 (``negative``) on the
         normalised scores; per group its visible KPIs' Cronbach's alpha and PC1 variance share.
     """
+    key = (tuple(kpis), period)
+    done = _COMPUTED.setdefault(card, {}) if _weakly_referable(card) else {}
+    if key not in done:  # the report and the workbook of one scorecard share the tables (computed once)
+        done[key] = _audit_tables(card, kpis, period)
+    return {name: frame.copy() for name, frame in done[key].items()}
+
+
+def _weakly_referable(card: Any) -> bool:
+    try:
+        weakref.ref(card)
+        hash(card)
+    except TypeError:
+        return False
+    return True
+
+
+def _audit_tables(card: Any, kpis: list[str], period: Any) -> dict[str, pd.DataFrame]:
     audit = card.audit
     visible = set(kpis)
     names = {k: card.catalog.name(k) for k in card.catalog.kpi_ids}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ _XF = ('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"{q}/>',
        '<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"{q}/>')
 _BASE_XFS = "".join(x.format(q="") for x in _XF) + "".join(x.format(q=' quotePrefix="1"') for x in _XF)
 HEADER, BOLD, TITLE, QUOTED, FIRST_FORMAT = 1, 2, 3, 4, 8
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # what xml_text replaces (and \r)
 
 
 def column_name(index: int) -> str:
@@ -107,7 +109,19 @@ def _column_cells(values: pd.Series, letter: str, first_row: int, style: int) ->
         return [f'<c r="{letter}{r}"{s}><v>{v}</v></c>' for r, v in zip(rows, values.tolist())]
     if kind == "b":
         return [f'<c r="{letter}{r}" t="b"><v>{int(v)}</v></c>' for r, v in zip(rows, values.tolist())]
-    return [_value_cell(f"{letter}{r}", v, style) for r, v in zip(rows, values.astype(object).tolist())]
+    items = values.astype(object).tolist()
+    if pd.api.types.infer_dtype(values, skipna=True) == "string":  # text: one template, no type tests
+        plain = f' s="{style}"' if style else ""
+        out = []
+        for r, v in zip(rows, items):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                out.append("")
+            elif v.startswith(FORMULA_TRIGGERS) or _NEEDS_CLEANING.search(v):
+                out.append(_text_cell(f"{letter}{r}", v, style))
+            else:
+                out.append(f'<c r="{letter}{r}"{plain} t="inlineStr"><is><t xml:space="preserve">{escape(v)}</t></is></c>')
+        return out
+    return [_value_cell(f"{letter}{r}", v, style) for r, v in zip(rows, items)]
 
 
 @dataclass(frozen=True)
