@@ -48,7 +48,7 @@ def test_missing_operands_make_comparisons_false_and_unknown():
 
 
 @pytest.mark.parametrize("module", ["compile", "periods", "plan", "prepare", "profile", "engine", "values", "keys",
-                                    "reported", "result", "progress", "accounting", "routing"])
+                                    "reported", "result", "progress", "accounting", "routing", "zones", "exactsum"])
 def test_docstring_examples_run(module, monkeypatch):
     from pathlib import Path
 
