@@ -328,13 +328,19 @@ class Scorecard:
                                        where="trends", node=node, code="trend_on"))
         periods = self._periods
         if since is not None:
-            periods = [p for p in periods if p >= since]
+            try:
+                periods = [p for p in periods if p is not None and p >= since]
+            except TypeError:
+                raise ScoringError(Problem(f"since={since!r} cannot be compared with the periods "
+                                           f"{[p for p in self._periods][:5]}", where="trends", node=node,
+                                           hint="give a period of the same type, e.g. since=2020",
+                                           code="since")) from None
         if on == "value":
             lv = self._levels[self._levels["kpi"] == node]
             series = lv.assign(value=lv["value"].where(lv["status"] == "ok"))
         else:
             series = self._scores[self._scores["node"] == node].rename(columns={"score": "value"})
-        series = series[series["period"].isin(periods)]
+        series = series.assign(value=series["value"].where(series["period"].isin(periods)))  # every member stays
         table = trend_table(series[["member", "period", "value"]], periods)
         table.insert(1, "node", node)
         return table

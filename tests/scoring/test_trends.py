@@ -90,3 +90,21 @@ def test_slope_matches_polyfit_with_gaps(values):
     else:
         x, v = np.array(seen, dtype=float).T
         assert t["slope"] == pytest.approx(np.polyfit(x, v, 1)[0], rel=1e-6, abs=1e-6)
+
+
+def test_since_of_another_type_or_without_periods_is_a_clear_error(card):
+    card, _ = card
+    with pytest.raises(ScoringError, match="since='2015' cannot be compared"):
+        card.trends("participants", since="2015")
+    no_period = pmm.score(pd.DataFrame({"member": ["A", "B"], "kpi": "participants", "value": [1.0, 2.0]}),
+                          pmm.load_catalog("rbm-example"))
+    table = no_period.trends("participants", since=2015)
+    assert table["member"].tolist() == ["A", "B"] and table["n_periods"].tolist() == [0, 0]
+    assert table["reason"].tolist() == ["no value", "no value"]
+
+
+def test_since_keeps_every_member_with_a_reason(card):
+    card, _ = card
+    table = card.trends("participants", since=2016)
+    assert table["member"].tolist() == ["A", "B", "C", "D"]            # D's only value (2015) is before since
+    assert table.set_index("member").loc["D", ["n_periods", "reason"]].tolist() == [0, "no value"]
